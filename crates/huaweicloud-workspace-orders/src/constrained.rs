@@ -1,0 +1,1 @@
+//! Constrained value types (owned by the generation-pipeline work).
