@@ -5,4 +5,4 @@
 #[derive(Debug, Clone, Default)]
 pub struct ClientContext {}
 
-impl progenitor_client::ClientHooks<ClientContext> for &crate::Client {}
+impl progenitor_client::ClientHooks<ClientContext> for crate::Client {}

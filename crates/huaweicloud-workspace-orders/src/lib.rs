@@ -3,6 +3,7 @@
 //! (Crate docs are written by the client-layer owner.)
 
 pub mod constrained;
+#[rustfmt::skip] // formatted by prettyplease in `cargo xtask generate`
 mod generated;
 pub mod hooks;
 
