@@ -234,27 +234,37 @@ pub fn run(layout: &Layout, check: bool) -> Result<()> {
         return Ok(());
     }
 
-    // Stage every file first, then move them into place.
-    let mut staged = Vec::new();
-    for output in &outputs {
-        let path = layout.root.join(&output.path);
-        if std::fs::read_to_string(&path).ok().as_deref() == Some(output.contents.as_str()) {
-            continue;
+    // Stage every file first, then move them into place; a failure while
+    // staging removes what was staged and leaves the outputs as they were.
+    let mut staged: Vec<(PathBuf, PathBuf)> = Vec::new();
+    let stage_all = |staged: &mut Vec<(PathBuf, PathBuf)>| -> Result<()> {
+        for output in &outputs {
+            let path = layout.root.join(&output.path);
+            if std::fs::read_to_string(&path).ok().as_deref() == Some(output.contents.as_str()) {
+                continue;
+            }
+            let dir = path
+                .parent()
+                .ok_or_else(|| anyhow!("{} has no parent directory", path.display()))?;
+            let file_name = path
+                .file_name()
+                .ok_or_else(|| anyhow!("{} has no file name", path.display()))?;
+            let temp = dir.join(format!(
+                ".{}.tmp-{}",
+                file_name.to_string_lossy(),
+                std::process::id()
+            ));
+            std::fs::write(&temp, &output.contents)
+                .with_context(|| format!("cannot write {}", temp.display()))?;
+            staged.push((temp, path));
         }
-        let dir = path
-            .parent()
-            .ok_or_else(|| anyhow!("{} has no parent directory", path.display()))?;
-        let file_name = path
-            .file_name()
-            .ok_or_else(|| anyhow!("{} has no file name", path.display()))?;
-        let temp = dir.join(format!(
-            ".{}.tmp-{}",
-            file_name.to_string_lossy(),
-            std::process::id()
-        ));
-        std::fs::write(&temp, &output.contents)
-            .with_context(|| format!("cannot write {}", temp.display()))?;
-        staged.push((temp, path));
+        Ok(())
+    };
+    if let Err(error) = stage_all(&mut staged) {
+        for (temp, _) in &staged {
+            let _ = std::fs::remove_file(temp);
+        }
+        return Err(error);
     }
     for (temp, path) in staged {
         std::fs::rename(&temp, &path)
