@@ -525,8 +525,8 @@ pub mod types {
         ///Billing mode.
         pub charge_mode: ApplySubnetBandwidthReqChargeMode,
         ///Enterprise project ID, which is 0 by default.
-        #[serde(default = "defaults::apply_subnet_bandwidth_req_enterprise_project_id")]
-        pub enterprise_project_id: ::std::string::String,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub enterprise_project_id: ::std::option::Option<::std::string::String>,
         ///Subnet ID.
         pub subnet_id: ::std::string::String,
     }
@@ -602,6 +602,7 @@ pub mod types {
         ::serde::Serialize,
         Clone,
         Debug,
+        Default,
         schemars::JsonSchema
     )]
     #[serde(deny_unknown_fields)]
@@ -616,8 +617,8 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub desktop_id: ::std::option::Option<::std::string::String>,
         ///Whether to clear desktop data during binding; valid only when the desktop is unbound and bound again to the same user. The default value is true.
-        #[serde(default = "defaults::default_bool::<true>")]
-        pub is_clear_data: bool,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub is_clear_data: ::std::option::Option<bool>,
         ///Valid user email; the user is notified by email after the desktop is assigned.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub user_email: ::std::option::Option<::std::string::String>,
@@ -629,20 +630,6 @@ pub mod types {
         ///User to whom the desktop belongs; the user can log in after it is assigned. Only letters, digits, hyphens (-) and underscores (_). LITE_AD domains: 1 to 20 characters starting with a letter; LOCAL_AD domains: 1 to 32 characters starting with a letter or digit. At most 20 characters for Windows and 32 for Linux desktops. Cannot equal the name of the assigned desktop. Mandatory when attach_user_infos is empty; attach_user_infos takes precedence.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub user_name: ::std::option::Option<AttachInstancesDesktopInfoUserName>,
-    }
-    impl ::std::default::Default for AttachInstancesDesktopInfo {
-        fn default() -> Self {
-            Self {
-                attach_user_infos: Default::default(),
-                computer_name: Default::default(),
-                desktop_id: Default::default(),
-                is_clear_data: defaults::default_bool::<true>(),
-                user_email: Default::default(),
-                user_group: Default::default(),
-                user_id: Default::default(),
-                user_name: Default::default(),
-            }
-        }
     }
     impl AttachInstancesDesktopInfo {
         pub fn builder() -> builder::AttachInstancesDesktopInfo {
@@ -852,8 +839,8 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub domain: ::std::option::Option<::std::string::String>,
         ///Object type. The default value is USER.
-        #[serde(rename = "type", default = "defaults::attach_instances_user_info_type")]
-        pub type_: AttachInstancesUserInfoType,
+        #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
+        pub type_: ::std::option::Option<AttachInstancesUserInfoType>,
         pub user_group: DesktopUserGroup,
         ///User ID if type is USER, user group ID if type is GROUP (the service checks that the group exists).
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -920,11 +907,6 @@ pub mod types {
             value: ::std::string::String,
         ) -> ::std::result::Result<Self, self::error::ConversionError> {
             value.parse()
-        }
-    }
-    impl ::std::default::Default for AttachInstancesUserInfoType {
-        fn default() -> Self {
-            AttachInstancesUserInfoType::User
         }
     }
     ///Name of the user (type USER) or user group (type GROUP), letters, digits, hyphens (-) and underscores (_) only. For a USER: LITE_AD domains 1 to 20 characters starting with a letter, LOCAL_AD domains 1 to 64 characters starting with a letter or digit; at most 20 characters for Windows and 64 for Linux desktops; it must exist and cannot equal the desktop name.
@@ -1265,8 +1247,8 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub enable_autoscale: ::std::option::Option<bool>,
         ///Enterprise project ID, which is 0 by default.
-        #[serde(default = "defaults::create_desktop_pool_req_enterprise_project_id")]
-        pub enterprise_project_id: ::std::string::String,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub enterprise_project_id: ::std::option::Option<::std::string::String>,
         ///Product specification ID.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub flavor_id: ::std::option::Option<::std::string::String>,
@@ -1447,8 +1429,8 @@ pub mod types {
         ///AZ.
         pub availability_zone: ::std::string::String,
         ///Enterprise project ID, which is 0 by default.
-        #[serde(default = "defaults::create_exclusive_hosts_req_enterprise_project_id")]
-        pub enterprise_project_id: ::std::string::String,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub enterprise_project_id: ::std::option::Option<::std::string::String>,
         ///Image disks.
         pub image_volumes: ::std::vec::Vec<PeriodicDataVolume>,
         ///Storage disks.
@@ -1528,11 +1510,6 @@ pub mod types {
             value.parse()
         }
     }
-    impl ::std::default::Default for DesktopImageType {
-        fn default() -> Self {
-            DesktopImageType::Private
-        }
-    }
     ///A NIC of the desktop.
     #[derive(
         ::serde::Deserialize,
@@ -1595,13 +1572,11 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub eip: ::std::option::Option<DesktopOrderEip>,
         ///Whether to email the desktop user after the desktop is created. The default value is true.
-        #[serde(default = "defaults::default_bool::<true>")]
-        pub email_notification: bool,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub email_notification: ::std::option::Option<bool>,
         ///Enterprise project ID, which is 0 by default.
-        #[serde(
-            default = "defaults::desktop_order_create_desktop_req_enterprise_project_id"
-        )]
-        pub enterprise_project_id: ::std::string::String,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub enterprise_project_id: ::std::option::Option<::std::string::String>,
         ///Offering ID of an hourly desktop package.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub hour_package_offering_id: ::std::option::Option<::std::string::String>,
@@ -2005,8 +1980,8 @@ pub mod types {
     #[serde(deny_unknown_fields)]
     pub struct DesktopOrderRequest {
         ///Enterprise project ID, which is 0 by default.
-        #[serde(default = "defaults::desktop_order_request_enterprise_project_id")]
-        pub enterprise_project_id: ::std::string::String,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub enterprise_project_id: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub extend_param: ::std::option::Option<OrderExtendParam>,
         ///Hourly package resources.
@@ -2528,20 +2503,14 @@ pub mod types {
         ::serde::Serialize,
         Clone,
         Debug,
+        Default,
         schemars::JsonSchema
     )]
     #[serde(deny_unknown_fields)]
     pub struct OrderExtendParam {
         ///Whether to pay automatically. true: yes; false (default value): no.
-        #[serde(default = "defaults::order_extend_param_is_auto_pay")]
-        pub is_auto_pay: OrderExtendParamIsAutoPay,
-    }
-    impl ::std::default::Default for OrderExtendParam {
-        fn default() -> Self {
-            Self {
-                is_auto_pay: defaults::order_extend_param_is_auto_pay(),
-            }
-        }
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub is_auto_pay: ::std::option::Option<OrderExtendParamIsAutoPay>,
     }
     impl OrderExtendParam {
         pub fn builder() -> builder::OrderExtendParam {
@@ -2604,11 +2573,6 @@ pub mod types {
             value.parse()
         }
     }
-    impl ::std::default::Default for OrderExtendParamIsAutoPay {
-        fn default() -> Self {
-            OrderExtendParamIsAutoPay::False
-        }
-    }
     ///Response body for placing an order.
     #[derive(
         ::serde::Deserialize,
@@ -2666,8 +2630,8 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub availability_zone: ::std::option::Option<::std::string::String>,
         ///Purchase option on the console. The default value is custom.
-        #[serde(default = "defaults::periodic_create_desktop_req_buy_type")]
-        pub buy_type: PeriodicCreateDesktopReqBuyType,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub buy_type: ::std::option::Option<PeriodicCreateDesktopReqBuyType>,
         ///Data disks.
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
         pub data_volumes: ::std::vec::Vec<PeriodicDataVolume>,
@@ -2695,11 +2659,11 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub eip: ::std::option::Option<PeriodicEip>,
         ///Whether to email the desktop user after the desktop is created. The default value is true.
-        #[serde(default = "defaults::default_bool::<true>")]
-        pub email_notification: bool,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub email_notification: ::std::option::Option<bool>,
         ///Enterprise project ID, which is 0 by default.
-        #[serde(default = "defaults::periodic_create_desktop_req_enterprise_project_id")]
-        pub enterprise_project_id: ::std::string::String,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub enterprise_project_id: ::std::option::Option<::std::string::String>,
         ///Offering ID of an hourly desktop package.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub hour_package_offering_id: ::std::option::Option<::std::string::String>,
@@ -2788,11 +2752,6 @@ pub mod types {
             value: ::std::string::String,
         ) -> ::std::result::Result<Self, self::error::ConversionError> {
             value.parse()
-        }
-    }
-    impl ::std::default::Default for PeriodicCreateDesktopReqBuyType {
-        fn default() -> Self {
-            PeriodicCreateDesktopReqBuyType::Custom
         }
     }
     ///Used together with size. If size is 1, the desktop name (1 to 15 characters); if size is greater than 1, the desktop name prefix (1 to 13 characters).
@@ -3134,8 +3093,8 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub agency_urn: ::std::option::Option<::std::string::String>,
         ///Enterprise project ID, which is 0 by default.
-        #[serde(default = "defaults::periodic_order_request_enterprise_project_id")]
-        pub enterprise_project_id: ::std::string::String,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub enterprise_project_id: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub extend_param: ::std::option::Option<OrderExtendParam>,
         ///Yearly/monthly resources.
@@ -3325,8 +3284,8 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub encrypt_type: ::std::option::Option<EncryptType>,
         ///Enterprise project ID, which is 0 by default.
-        #[serde(default = "defaults::rebuild_desktops_req_enterprise_project_id")]
-        pub enterprise_project_id: ::std::string::String,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub enterprise_project_id: ::std::option::Option<::std::string::String>,
         ///Processing type.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub handle_type: ::std::option::Option<RebuildDesktopsReqHandleType>,
@@ -3484,8 +3443,8 @@ pub mod types {
     #[serde(deny_unknown_fields)]
     pub struct ResizeExclusiveLitesReq {
         ///Enterprise project ID, which is 0 by default.
-        #[serde(default = "defaults::resize_exclusive_lites_req_enterprise_project_id")]
-        pub enterprise_project_id: ::std::string::String,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub enterprise_project_id: ::std::option::Option<::std::string::String>,
         ///Number of desktops after capacity expansion.
         pub new_quantity: i32,
         ///Product package ID.
@@ -5102,7 +5061,7 @@ pub mod types {
                 ::std::string::String,
             >,
             enterprise_project_id: ::std::result::Result<
-                ::std::string::String,
+                ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
             subnet_id: ::std::result::Result<
@@ -5116,9 +5075,7 @@ pub mod types {
                     bandwidth_name: Ok(Default::default()),
                     bandwidth_size: Ok(Default::default()),
                     charge_mode: Err("no value supplied for charge_mode".to_string()),
-                    enterprise_project_id: Ok(
-                        super::defaults::apply_subnet_bandwidth_req_enterprise_project_id(),
-                    ),
+                    enterprise_project_id: Ok(Default::default()),
                     subnet_id: Err("no value supplied for subnet_id".to_string()),
                 }
             }
@@ -5166,7 +5123,7 @@ pub mod types {
             }
             pub fn enterprise_project_id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::string::String>,
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.enterprise_project_id = value
@@ -5232,7 +5189,10 @@ pub mod types {
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
-            is_clear_data: ::std::result::Result<bool, ::std::string::String>,
+            is_clear_data: ::std::result::Result<
+                ::std::option::Option<bool>,
+                ::std::string::String,
+            >,
             user_email: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
@@ -5256,7 +5216,7 @@ pub mod types {
                     attach_user_infos: Ok(Default::default()),
                     computer_name: Ok(Default::default()),
                     desktop_id: Ok(Default::default()),
-                    is_clear_data: Ok(super::defaults::default_bool::<true>()),
+                    is_clear_data: Ok(Default::default()),
                     user_email: Ok(Default::default()),
                     user_group: Ok(Default::default()),
                     user_id: Ok(Default::default()),
@@ -5309,7 +5269,7 @@ pub mod types {
             }
             pub fn is_clear_data<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<bool>,
+                T: ::std::convert::TryInto<::std::option::Option<bool>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.is_clear_data = value
@@ -5556,7 +5516,7 @@ pub mod types {
                 ::std::string::String,
             >,
             type_: ::std::result::Result<
-                super::AttachInstancesUserInfoType,
+                ::std::option::Option<super::AttachInstancesUserInfoType>,
                 ::std::string::String,
             >,
             user_group: ::std::result::Result<
@@ -5576,7 +5536,7 @@ pub mod types {
             fn default() -> Self {
                 Self {
                     domain: Ok(Default::default()),
-                    type_: Ok(super::defaults::attach_instances_user_info_type()),
+                    type_: Ok(Default::default()),
                     user_group: Err("no value supplied for user_group".to_string()),
                     user_id: Ok(Default::default()),
                     user_name: Err("no value supplied for user_name".to_string()),
@@ -5598,7 +5558,9 @@ pub mod types {
             }
             pub fn type_<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<super::AttachInstancesUserInfoType>,
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<super::AttachInstancesUserInfoType>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.type_ = value
@@ -5997,7 +5959,7 @@ pub mod types {
                 ::std::string::String,
             >,
             enterprise_project_id: ::std::result::Result<
-                ::std::string::String,
+                ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
             flavor_id: ::std::result::Result<
@@ -6058,9 +6020,7 @@ pub mod types {
                     desktop_name_policy_id: Ok(Default::default()),
                     disconnected_retention_period: Ok(Default::default()),
                     enable_autoscale: Ok(Default::default()),
-                    enterprise_project_id: Ok(
-                        super::defaults::create_desktop_pool_req_enterprise_project_id(),
-                    ),
+                    enterprise_project_id: Ok(Default::default()),
                     flavor_id: Ok(Default::default()),
                     image_id: Err("no value supplied for image_id".to_string()),
                     image_type: Err("no value supplied for image_type".to_string()),
@@ -6190,7 +6150,7 @@ pub mod types {
             }
             pub fn enterprise_project_id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::string::String>,
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.enterprise_project_id = value
@@ -6434,7 +6394,7 @@ pub mod types {
                 ::std::string::String,
             >,
             enterprise_project_id: ::std::result::Result<
-                ::std::string::String,
+                ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
             image_volumes: ::std::result::Result<
@@ -6471,9 +6431,7 @@ pub mod types {
                     availability_zone: Err(
                         "no value supplied for availability_zone".to_string(),
                     ),
-                    enterprise_project_id: Ok(
-                        super::defaults::create_exclusive_hosts_req_enterprise_project_id(),
-                    ),
+                    enterprise_project_id: Ok(Default::default()),
                     image_volumes: Err(
                         "no value supplied for image_volumes".to_string(),
                     ),
@@ -6520,7 +6478,7 @@ pub mod types {
             }
             pub fn enterprise_project_id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::string::String>,
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.enterprise_project_id = value
@@ -6765,9 +6723,12 @@ pub mod types {
                 ::std::option::Option<super::DesktopOrderEip>,
                 ::std::string::String,
             >,
-            email_notification: ::std::result::Result<bool, ::std::string::String>,
-            enterprise_project_id: ::std::result::Result<
+            email_notification: ::std::result::Result<
+                ::std::option::Option<bool>,
                 ::std::string::String,
+            >,
+            enterprise_project_id: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
             hour_package_offering_id: ::std::result::Result<
@@ -6823,10 +6784,8 @@ pub mod types {
                     desktop_type: Err("no value supplied for desktop_type".to_string()),
                     desktops: Ok(Default::default()),
                     eip: Ok(Default::default()),
-                    email_notification: Ok(super::defaults::default_bool::<true>()),
-                    enterprise_project_id: Ok(
-                        super::defaults::desktop_order_create_desktop_req_enterprise_project_id(),
-                    ),
+                    email_notification: Ok(Default::default()),
+                    enterprise_project_id: Ok(Default::default()),
                     hour_package_offering_id: Ok(Default::default()),
                     hour_package_product_id: Ok(Default::default()),
                     image_id: Err("no value supplied for image_id".to_string()),
@@ -6977,7 +6936,7 @@ pub mod types {
             }
             pub fn email_notification<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<bool>,
+                T: ::std::convert::TryInto<::std::option::Option<bool>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.email_notification = value
@@ -6991,7 +6950,7 @@ pub mod types {
             }
             pub fn enterprise_project_id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::string::String>,
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.enterprise_project_id = value
@@ -7530,7 +7489,7 @@ pub mod types {
         #[derive(Clone, Debug)]
         pub struct DesktopOrderRequest {
             enterprise_project_id: ::std::result::Result<
-                ::std::string::String,
+                ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
             extend_param: ::std::result::Result<
@@ -7545,9 +7504,7 @@ pub mod types {
         impl ::std::default::Default for DesktopOrderRequest {
             fn default() -> Self {
                 Self {
-                    enterprise_project_id: Ok(
-                        super::defaults::desktop_order_request_enterprise_project_id(),
-                    ),
+                    enterprise_project_id: Ok(Default::default()),
                     extend_param: Ok(Default::default()),
                     hour_package_resources: Err(
                         "no value supplied for hour_package_resources".to_string(),
@@ -7558,7 +7515,7 @@ pub mod types {
         impl DesktopOrderRequest {
             pub fn enterprise_project_id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::string::String>,
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.enterprise_project_id = value
@@ -7988,21 +7945,23 @@ pub mod types {
         #[derive(Clone, Debug)]
         pub struct OrderExtendParam {
             is_auto_pay: ::std::result::Result<
-                super::OrderExtendParamIsAutoPay,
+                ::std::option::Option<super::OrderExtendParamIsAutoPay>,
                 ::std::string::String,
             >,
         }
         impl ::std::default::Default for OrderExtendParam {
             fn default() -> Self {
                 Self {
-                    is_auto_pay: Ok(super::defaults::order_extend_param_is_auto_pay()),
+                    is_auto_pay: Ok(Default::default()),
                 }
             }
         }
         impl OrderExtendParam {
             pub fn is_auto_pay<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<super::OrderExtendParamIsAutoPay>,
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<super::OrderExtendParamIsAutoPay>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.is_auto_pay = value
@@ -8148,7 +8107,7 @@ pub mod types {
                 ::std::string::String,
             >,
             buy_type: ::std::result::Result<
-                super::PeriodicCreateDesktopReqBuyType,
+                ::std::option::Option<super::PeriodicCreateDesktopReqBuyType>,
                 ::std::string::String,
             >,
             data_volumes: ::std::result::Result<
@@ -8187,9 +8146,12 @@ pub mod types {
                 ::std::option::Option<super::PeriodicEip>,
                 ::std::string::String,
             >,
-            email_notification: ::std::result::Result<bool, ::std::string::String>,
-            enterprise_project_id: ::std::result::Result<
+            email_notification: ::std::result::Result<
+                ::std::option::Option<bool>,
                 ::std::string::String,
+            >,
+            enterprise_project_id: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
             hour_package_offering_id: ::std::result::Result<
@@ -8242,9 +8204,7 @@ pub mod types {
                 Self {
                     apply_shared_vpc_dedicated_param: Ok(Default::default()),
                     availability_zone: Ok(Default::default()),
-                    buy_type: Ok(
-                        super::defaults::periodic_create_desktop_req_buy_type(),
-                    ),
+                    buy_type: Ok(Default::default()),
                     data_volumes: Ok(Default::default()),
                     desktop_ips: Ok(Default::default()),
                     desktop_name: Ok(Default::default()),
@@ -8252,10 +8212,8 @@ pub mod types {
                     desktop_type: Err("no value supplied for desktop_type".to_string()),
                     desktops: Ok(Default::default()),
                     eip: Ok(Default::default()),
-                    email_notification: Ok(super::defaults::default_bool::<true>()),
-                    enterprise_project_id: Ok(
-                        super::defaults::periodic_create_desktop_req_enterprise_project_id(),
-                    ),
+                    email_notification: Ok(Default::default()),
+                    enterprise_project_id: Ok(Default::default()),
                     hour_package_offering_id: Ok(Default::default()),
                     hour_package_product_id: Ok(Default::default()),
                     if_mount_old_desktop_disk: Ok(Default::default()),
@@ -8303,7 +8261,9 @@ pub mod types {
             }
             pub fn buy_type<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<super::PeriodicCreateDesktopReqBuyType>,
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<super::PeriodicCreateDesktopReqBuyType>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.buy_type = value
@@ -8415,7 +8375,7 @@ pub mod types {
             }
             pub fn email_notification<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<bool>,
+                T: ::std::convert::TryInto<::std::option::Option<bool>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.email_notification = value
@@ -8429,7 +8389,7 @@ pub mod types {
             }
             pub fn enterprise_project_id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::string::String>,
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.enterprise_project_id = value
@@ -9124,7 +9084,7 @@ pub mod types {
                 ::std::string::String,
             >,
             enterprise_project_id: ::std::result::Result<
-                ::std::string::String,
+                ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
             extend_param: ::std::result::Result<
@@ -9144,9 +9104,7 @@ pub mod types {
             fn default() -> Self {
                 Self {
                     agency_urn: Ok(Default::default()),
-                    enterprise_project_id: Ok(
-                        super::defaults::periodic_order_request_enterprise_project_id(),
-                    ),
+                    enterprise_project_id: Ok(Default::default()),
                     extend_param: Ok(Default::default()),
                     resources: Err("no value supplied for resources".to_string()),
                     type_: Err("no value supplied for type_".to_string()),
@@ -9168,7 +9126,7 @@ pub mod types {
             }
             pub fn enterprise_project_id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::string::String>,
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.enterprise_project_id = value
@@ -9717,7 +9675,7 @@ pub mod types {
                 ::std::string::String,
             >,
             enterprise_project_id: ::std::result::Result<
-                ::std::string::String,
+                ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
             handle_type: ::std::result::Result<
@@ -9755,9 +9713,7 @@ pub mod types {
                     delay_time: Ok(Default::default()),
                     desktop_ids: Err("no value supplied for desktop_ids".to_string()),
                     encrypt_type: Ok(Default::default()),
-                    enterprise_project_id: Ok(
-                        super::defaults::rebuild_desktops_req_enterprise_project_id(),
-                    ),
+                    enterprise_project_id: Ok(Default::default()),
                     handle_type: Ok(Default::default()),
                     image_id: Err("no value supplied for image_id".to_string()),
                     image_type: Err("no value supplied for image_type".to_string()),
@@ -9807,7 +9763,7 @@ pub mod types {
             }
             pub fn enterprise_project_id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::string::String>,
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.enterprise_project_id = value
@@ -9946,7 +9902,7 @@ pub mod types {
         #[derive(Clone, Debug)]
         pub struct ResizeExclusiveLitesReq {
             enterprise_project_id: ::std::result::Result<
-                ::std::string::String,
+                ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
             new_quantity: ::std::result::Result<i32, ::std::string::String>,
@@ -9958,9 +9914,7 @@ pub mod types {
         impl ::std::default::Default for ResizeExclusiveLitesReq {
             fn default() -> Self {
                 Self {
-                    enterprise_project_id: Ok(
-                        super::defaults::resize_exclusive_lites_req_enterprise_project_id(),
-                    ),
+                    enterprise_project_id: Ok(Default::default()),
                     new_quantity: Err("no value supplied for new_quantity".to_string()),
                     product_id: Err("no value supplied for product_id".to_string()),
                 }
@@ -9969,7 +9923,7 @@ pub mod types {
         impl ResizeExclusiveLitesReq {
             pub fn enterprise_project_id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::string::String>,
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.enterprise_project_id = value
@@ -10410,48 +10364,6 @@ pub mod types {
                     type_: Ok(value.type_),
                 }
             }
-        }
-    }
-    /// Generation of default values for serde.
-    pub mod defaults {
-        pub(super) fn default_bool<const V: bool>() -> bool {
-            V
-        }
-        pub(super) fn apply_subnet_bandwidth_req_enterprise_project_id() -> ::std::string::String {
-            "0".to_string()
-        }
-        pub(super) fn attach_instances_user_info_type() -> super::AttachInstancesUserInfoType {
-            super::AttachInstancesUserInfoType::User
-        }
-        pub(super) fn create_desktop_pool_req_enterprise_project_id() -> ::std::string::String {
-            "0".to_string()
-        }
-        pub(super) fn create_exclusive_hosts_req_enterprise_project_id() -> ::std::string::String {
-            "0".to_string()
-        }
-        pub(super) fn desktop_order_create_desktop_req_enterprise_project_id() -> ::std::string::String {
-            "0".to_string()
-        }
-        pub(super) fn desktop_order_request_enterprise_project_id() -> ::std::string::String {
-            "0".to_string()
-        }
-        pub(super) fn order_extend_param_is_auto_pay() -> super::OrderExtendParamIsAutoPay {
-            super::OrderExtendParamIsAutoPay::False
-        }
-        pub(super) fn periodic_create_desktop_req_buy_type() -> super::PeriodicCreateDesktopReqBuyType {
-            super::PeriodicCreateDesktopReqBuyType::Custom
-        }
-        pub(super) fn periodic_create_desktop_req_enterprise_project_id() -> ::std::string::String {
-            "0".to_string()
-        }
-        pub(super) fn periodic_order_request_enterprise_project_id() -> ::std::string::String {
-            "0".to_string()
-        }
-        pub(super) fn rebuild_desktops_req_enterprise_project_id() -> ::std::string::String {
-            "0".to_string()
-        }
-        pub(super) fn resize_exclusive_lites_req_enterprise_project_id() -> ::std::string::String {
-            "0".to_string()
         }
     }
     /// Error types.
