@@ -1,0 +1,59 @@
+//! Depending on the client must not compile the generator: the generated code
+//! is checked in, so progenitor, typify, openapiv3 and prettyplease stay out
+//! of the crate's normal dependency tree.
+
+use std::process::Command;
+
+const GENERATOR_CRATES: [&str; 7] = [
+    "progenitor",
+    "progenitor-impl",
+    "progenitor-macro",
+    "typify",
+    "typify-impl",
+    "openapiv3",
+    "prettyplease",
+];
+
+#[test]
+fn the_generator_is_not_a_dependency_of_the_client() {
+    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
+    let output = Command::new(cargo)
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .args([
+            "tree",
+            "--offline",
+            "--locked",
+            "--package",
+            "huaweicloud-workspace-orders",
+            "--edges",
+            "normal",
+            "--prefix",
+            "none",
+            "--format",
+            "{p}",
+        ])
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(
+        output.status.success(),
+        "cargo tree failed: {}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let names: Vec<&str> = stdout
+        .lines()
+        .filter_map(|line| line.split_whitespace().next())
+        .collect();
+    assert!(
+        names.contains(&"progenitor-client"),
+        "unexpected cargo tree output:\n{stdout}"
+    );
+    let leaked: Vec<&&str> = names
+        .iter()
+        .filter(|name| GENERATOR_CRATES.contains(name))
+        .collect();
+    assert!(
+        leaked.is_empty(),
+        "generator crates in the client's dependency tree: {leaked:?}\n{stdout}"
+    );
+}
