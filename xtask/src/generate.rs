@@ -14,6 +14,7 @@ use quote::quote;
 
 use crate::constraints::{self, Conversion};
 use crate::spec::{self, LoadedSpec};
+use crate::string_schemas;
 
 /// Where the pipeline reads and writes, relative to the workspace root.
 pub struct Layout {
@@ -69,7 +70,25 @@ pub fn render(layout: &Layout) -> Result<Vec<Output>> {
         )
     })?;
 
-    let code = generate_client(&openapi, &conversions)
+    let strings = string_schemas::collect(&openapi);
+    let bad_patterns: Vec<String> = strings
+        .iter()
+        .filter_map(|s| {
+            let pattern = s.pattern.as_ref()?;
+            regress::Regex::new(pattern).err().map(|e| {
+                format!(
+                    "  {}: {}/pattern: `{pattern}` is not a valid ECMAScript regex: {e}",
+                    spec_path.display(),
+                    s.pointer
+                )
+            })
+        })
+        .collect();
+    if !bad_patterns.is_empty() {
+        bail!("invalid patterns:\n{}", bad_patterns.join("\n"));
+    }
+
+    let code = generate_client(&openapi, &conversions, &strings, &spec_path)
         .with_context(|| format!("progenitor failed on {}", spec_path.display()))?;
     check_conversions_applied(&code, &conversions, &spec_path)?;
 
@@ -112,7 +131,12 @@ pub fn render(layout: &Layout) -> Result<Vec<Output>> {
 }
 
 /// progenitor with this crate's settings, panics turned into errors.
-fn generate_client(openapi: &openapiv3::OpenAPI, conversions: &[Conversion]) -> Result<String> {
+fn generate_client(
+    openapi: &openapiv3::OpenAPI,
+    conversions: &[Conversion],
+    strings: &[string_schemas::ConstrainedString],
+    spec_path: &Path,
+) -> Result<String> {
     let mut settings = GenerationSettings::default();
     settings
         .with_interface(InterfaceStyle::Builder)
@@ -130,8 +154,19 @@ fn generate_client(openapi: &openapiv3::OpenAPI, conversions: &[Conversion]) -> 
 
     let tokens = catch_panic(|| Generator::new(&settings).generate_tokens(openapi))?
         .map_err(|e| anyhow!("{e}"))?;
-    let file: syn::File = syn::parse2(escape_reserved_idents(tokens))
+    let mut file: syn::File = syn::parse2(escape_reserved_idents(tokens))
         .context("progenitor produced code that does not parse")?;
+    let missing = string_schemas::apply(&mut file, strings);
+    if !missing.is_empty() {
+        bail!(
+            "constrained strings without the expected generated type:\n{}",
+            missing
+                .iter()
+                .map(|m| format!("  {}: {m}", spec_path.display()))
+                .collect::<Vec<_>>()
+                .join("\n")
+        );
+    }
     Ok(prettyplease::unparse(&file))
 }
 

@@ -10,6 +10,7 @@ mod doc_check;
 mod docs;
 mod generate;
 mod spec;
+mod string_schemas;
 
 use std::path::PathBuf;
 use std::process::ExitCode;

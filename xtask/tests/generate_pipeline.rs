@@ -274,3 +274,12 @@ fn checked_in_outputs_are_fresh() {
         String::from_utf8_lossy(&output.stderr)
     );
 }
+
+#[test]
+fn invalid_pattern_is_refused_before_it_can_panic_at_run_time() {
+    let spec = with("pattern: \"^[^=*<>,|/]*$\"", "pattern: \"^[^=*<>,|/]*$(\"");
+    assert_rejected(
+        &spec,
+        &["/components/schemas/Tag/properties/key/pattern", "not a valid ECMAScript regex"],
+    );
+}

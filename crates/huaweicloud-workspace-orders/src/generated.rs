@@ -637,17 +637,7 @@ pub mod types {
         }
     }
     ///Desktop name, which must be unique: 1 to 15 letters, digits, hyphens (-) and underscores (_), starting with a letter and not ending with a hyphen.
-    #[derive(
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[serde(transparent)]
     pub struct AttachInstancesDesktopInfoComputerName(::std::string::String);
     impl ::std::ops::Deref for AttachInstancesDesktopInfoComputerName {
@@ -716,17 +706,7 @@ pub mod types {
         }
     }
     ///User to whom the desktop belongs; the user can log in after it is assigned. Only letters, digits, hyphens (-) and underscores (_). LITE_AD domains: 1 to 20 characters starting with a letter; LOCAL_AD domains: 1 to 32 characters starting with a letter or digit. At most 20 characters for Windows and 32 for Linux desktops. Cannot equal the name of the assigned desktop. Mandatory when attach_user_infos is empty; attach_user_infos takes precedence.
-    #[derive(
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[serde(transparent)]
     pub struct AttachInstancesDesktopInfoUserName(::std::string::String);
     impl ::std::ops::Deref for AttachInstancesDesktopInfoUserName {
@@ -910,17 +890,7 @@ pub mod types {
         }
     }
     ///Name of the user (type USER) or user group (type GROUP), letters, digits, hyphens (-) and underscores (_) only. For a USER: LITE_AD domains 1 to 20 characters starting with a letter, LOCAL_AD domains 1 to 64 characters starting with a letter or digit; at most 20 characters for Windows and 64 for Linux desktops; it must exist and cannot equal the desktop name.
-    #[derive(
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[serde(transparent)]
     pub struct AttachInstancesUserInfoUserName(::std::string::String);
     impl ::std::ops::Deref for AttachInstancesUserInfoUserName {
@@ -1286,17 +1256,7 @@ pub mod types {
         }
     }
     ///Desktop pool name, which must be unique: 1 to 255 uppercase letters, lowercase letters, digits and hyphens (-).
-    #[derive(
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[serde(transparent)]
     pub struct CreateDesktopPoolReqName(::std::string::String);
     impl ::std::ops::Deref for CreateDesktopPoolReqName {
@@ -1608,17 +1568,7 @@ pub mod types {
         }
     }
     ///Used together with size. If size is 1, the desktop name (1 to 15 characters); if size is greater than 1, the desktop name prefix (1 to 13 characters).
-    #[derive(
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[serde(transparent)]
     pub struct DesktopOrderCreateDesktopReqDesktopName(::std::string::String);
     impl ::std::ops::Deref for DesktopOrderCreateDesktopReqDesktopName {
@@ -1732,17 +1682,7 @@ pub mod types {
         }
     }
     ///Desktop name, which must be unique: 1 to 15 letters, digits and hyphens (-), starting with a letter or digit and not ending with a hyphen.
-    #[derive(
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[serde(transparent)]
     pub struct DesktopOrderDesktopComputerName(::std::string::String);
     impl ::std::ops::Deref for DesktopOrderDesktopComputerName {
@@ -1812,17 +1752,7 @@ pub mod types {
         }
     }
     ///User to whom the desktop belongs; the user can log in after it is created. Only letters, digits, hyphens (-) and underscores (_). LITE_AD domains: 1 to 20 characters starting with a letter; LOCAL_AD domains: 1 to 32 characters starting with a letter or digit. At most 20 characters for Windows and 32 for Linux desktops.
-    #[derive(
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[serde(transparent)]
     pub struct DesktopOrderDesktopUserName(::std::string::String);
     impl ::std::ops::Deref for DesktopOrderDesktopUserName {
@@ -2755,17 +2685,7 @@ pub mod types {
         }
     }
     ///Used together with size. If size is 1, the desktop name (1 to 15 characters); if size is greater than 1, the desktop name prefix (1 to 13 characters).
-    #[derive(
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[serde(transparent)]
     pub struct PeriodicCreateDesktopReqDesktopName(::std::string::String);
     impl ::std::ops::Deref for PeriodicCreateDesktopReqDesktopName {
@@ -2900,17 +2820,7 @@ pub mod types {
         }
     }
     ///Desktop name, which must be unique: 1 to 15 letters, digits and hyphens (-), starting with a letter or digit and not ending with a hyphen.
-    #[derive(
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[serde(transparent)]
     pub struct PeriodicDesktopComputerName(::std::string::String);
     impl ::std::ops::Deref for PeriodicDesktopComputerName {
@@ -2978,17 +2888,7 @@ pub mod types {
         }
     }
     ///User to whom the desktop belongs; the user can log in after it is created. Only letters, digits, hyphens (-) and underscores (_). LITE_AD domains: 1 to 20 characters starting with a letter; LOCAL_AD domains: 1 to 32 characters starting with a letter or digit. At most 20 characters for Windows and 32 for Linux desktops.
-    #[derive(
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[serde(transparent)]
     pub struct PeriodicDesktopUserName(::std::string::String);
     impl ::std::ops::Deref for PeriodicDesktopUserName {
@@ -3594,17 +3494,7 @@ pub mod types {
         }
     }
     ///Tag key. It cannot be left blank and can contain a maximum of 128 Unicode characters, such as letters, digits, hyphens (-) and underscores (_); it cannot contain `=*<>,|/`.
-    #[derive(
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[serde(transparent)]
     pub struct TagKey(::std::string::String);
     impl ::std::ops::Deref for TagKey {
@@ -3666,17 +3556,7 @@ pub mod types {
         }
     }
     ///Tag value. It can contain a maximum of 43 Unicode characters, such as letters, digits, hyphens (-) and underscores (_); it cannot contain `=*<>,|/`.
-    #[derive(
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[serde(transparent)]
     pub struct TagValue(::std::string::String);
     impl ::std::ops::Deref for TagValue {
@@ -10396,6 +10276,264 @@ pub mod types {
             fn from(value: String) -> Self {
                 Self(value.into())
             }
+        }
+    }
+    impl schemars::JsonSchema for TagKey {
+        fn schema_name() -> ::std::string::String {
+            "TagKey".to_string()
+        }
+        fn json_schema(
+            _: &mut schemars::r#gen::SchemaGenerator,
+        ) -> schemars::schema::Schema {
+            schemars::schema::SchemaObject {
+                instance_type: Some(schemars::schema::InstanceType::String.into()),
+                string: Some(
+                    Box::new(schemars::schema::StringValidation {
+                        min_length: Some(1u32),
+                        max_length: Some(128u32),
+                        pattern: Some("^[^=*<>,|/]*$".to_string()),
+                    }),
+                ),
+                ..Default::default()
+            }
+                .into()
+        }
+    }
+    impl schemars::JsonSchema for TagValue {
+        fn schema_name() -> ::std::string::String {
+            "TagValue".to_string()
+        }
+        fn json_schema(
+            _: &mut schemars::r#gen::SchemaGenerator,
+        ) -> schemars::schema::Schema {
+            schemars::schema::SchemaObject {
+                instance_type: Some(schemars::schema::InstanceType::String.into()),
+                string: Some(
+                    Box::new(schemars::schema::StringValidation {
+                        min_length: None,
+                        max_length: Some(43u32),
+                        pattern: Some("^[^=*<>,|/]*$".to_string()),
+                    }),
+                ),
+                ..Default::default()
+            }
+                .into()
+        }
+    }
+    impl schemars::JsonSchema for PeriodicCreateDesktopReqDesktopName {
+        fn schema_name() -> ::std::string::String {
+            "PeriodicCreateDesktopReqDesktopName".to_string()
+        }
+        fn json_schema(
+            _: &mut schemars::r#gen::SchemaGenerator,
+        ) -> schemars::schema::Schema {
+            schemars::schema::SchemaObject {
+                instance_type: Some(schemars::schema::InstanceType::String.into()),
+                string: Some(
+                    Box::new(schemars::schema::StringValidation {
+                        min_length: Some(1u32),
+                        max_length: Some(15u32),
+                        pattern: None,
+                    }),
+                ),
+                ..Default::default()
+            }
+                .into()
+        }
+    }
+    impl schemars::JsonSchema for PeriodicDesktopUserName {
+        fn schema_name() -> ::std::string::String {
+            "PeriodicDesktopUserName".to_string()
+        }
+        fn json_schema(
+            _: &mut schemars::r#gen::SchemaGenerator,
+        ) -> schemars::schema::Schema {
+            schemars::schema::SchemaObject {
+                instance_type: Some(schemars::schema::InstanceType::String.into()),
+                string: Some(
+                    Box::new(schemars::schema::StringValidation {
+                        min_length: Some(1u32),
+                        max_length: Some(32u32),
+                        pattern: Some("^[A-Za-z0-9][A-Za-z0-9_-]*$".to_string()),
+                    }),
+                ),
+                ..Default::default()
+            }
+                .into()
+        }
+    }
+    impl schemars::JsonSchema for PeriodicDesktopComputerName {
+        fn schema_name() -> ::std::string::String {
+            "PeriodicDesktopComputerName".to_string()
+        }
+        fn json_schema(
+            _: &mut schemars::r#gen::SchemaGenerator,
+        ) -> schemars::schema::Schema {
+            schemars::schema::SchemaObject {
+                instance_type: Some(schemars::schema::InstanceType::String.into()),
+                string: Some(
+                    Box::new(schemars::schema::StringValidation {
+                        min_length: Some(1u32),
+                        max_length: Some(15u32),
+                        pattern: Some(
+                            "^[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?$".to_string(),
+                        ),
+                    }),
+                ),
+                ..Default::default()
+            }
+                .into()
+        }
+    }
+    impl schemars::JsonSchema for AttachInstancesDesktopInfoUserName {
+        fn schema_name() -> ::std::string::String {
+            "AttachInstancesDesktopInfoUserName".to_string()
+        }
+        fn json_schema(
+            _: &mut schemars::r#gen::SchemaGenerator,
+        ) -> schemars::schema::Schema {
+            schemars::schema::SchemaObject {
+                instance_type: Some(schemars::schema::InstanceType::String.into()),
+                string: Some(
+                    Box::new(schemars::schema::StringValidation {
+                        min_length: Some(1u32),
+                        max_length: Some(32u32),
+                        pattern: Some("^[A-Za-z0-9][A-Za-z0-9_-]*$".to_string()),
+                    }),
+                ),
+                ..Default::default()
+            }
+                .into()
+        }
+    }
+    impl schemars::JsonSchema for AttachInstancesDesktopInfoComputerName {
+        fn schema_name() -> ::std::string::String {
+            "AttachInstancesDesktopInfoComputerName".to_string()
+        }
+        fn json_schema(
+            _: &mut schemars::r#gen::SchemaGenerator,
+        ) -> schemars::schema::Schema {
+            schemars::schema::SchemaObject {
+                instance_type: Some(schemars::schema::InstanceType::String.into()),
+                string: Some(
+                    Box::new(schemars::schema::StringValidation {
+                        min_length: Some(1u32),
+                        max_length: Some(15u32),
+                        pattern: Some(
+                            "^[A-Za-z]([A-Za-z0-9_-]*[A-Za-z0-9_])?$".to_string(),
+                        ),
+                    }),
+                ),
+                ..Default::default()
+            }
+                .into()
+        }
+    }
+    impl schemars::JsonSchema for AttachInstancesUserInfoUserName {
+        fn schema_name() -> ::std::string::String {
+            "AttachInstancesUserInfoUserName".to_string()
+        }
+        fn json_schema(
+            _: &mut schemars::r#gen::SchemaGenerator,
+        ) -> schemars::schema::Schema {
+            schemars::schema::SchemaObject {
+                instance_type: Some(schemars::schema::InstanceType::String.into()),
+                string: Some(
+                    Box::new(schemars::schema::StringValidation {
+                        min_length: Some(1u32),
+                        max_length: None,
+                        pattern: Some("^[A-Za-z0-9_-]+$".to_string()),
+                    }),
+                ),
+                ..Default::default()
+            }
+                .into()
+        }
+    }
+    impl schemars::JsonSchema for CreateDesktopPoolReqName {
+        fn schema_name() -> ::std::string::String {
+            "CreateDesktopPoolReqName".to_string()
+        }
+        fn json_schema(
+            _: &mut schemars::r#gen::SchemaGenerator,
+        ) -> schemars::schema::Schema {
+            schemars::schema::SchemaObject {
+                instance_type: Some(schemars::schema::InstanceType::String.into()),
+                string: Some(
+                    Box::new(schemars::schema::StringValidation {
+                        min_length: Some(1u32),
+                        max_length: Some(255u32),
+                        pattern: Some("^[A-Za-z0-9-]+$".to_string()),
+                    }),
+                ),
+                ..Default::default()
+            }
+                .into()
+        }
+    }
+    impl schemars::JsonSchema for DesktopOrderCreateDesktopReqDesktopName {
+        fn schema_name() -> ::std::string::String {
+            "DesktopOrderCreateDesktopReqDesktopName".to_string()
+        }
+        fn json_schema(
+            _: &mut schemars::r#gen::SchemaGenerator,
+        ) -> schemars::schema::Schema {
+            schemars::schema::SchemaObject {
+                instance_type: Some(schemars::schema::InstanceType::String.into()),
+                string: Some(
+                    Box::new(schemars::schema::StringValidation {
+                        min_length: Some(1u32),
+                        max_length: Some(15u32),
+                        pattern: None,
+                    }),
+                ),
+                ..Default::default()
+            }
+                .into()
+        }
+    }
+    impl schemars::JsonSchema for DesktopOrderDesktopUserName {
+        fn schema_name() -> ::std::string::String {
+            "DesktopOrderDesktopUserName".to_string()
+        }
+        fn json_schema(
+            _: &mut schemars::r#gen::SchemaGenerator,
+        ) -> schemars::schema::Schema {
+            schemars::schema::SchemaObject {
+                instance_type: Some(schemars::schema::InstanceType::String.into()),
+                string: Some(
+                    Box::new(schemars::schema::StringValidation {
+                        min_length: Some(1u32),
+                        max_length: Some(32u32),
+                        pattern: Some("^[A-Za-z0-9][A-Za-z0-9_-]*$".to_string()),
+                    }),
+                ),
+                ..Default::default()
+            }
+                .into()
+        }
+    }
+    impl schemars::JsonSchema for DesktopOrderDesktopComputerName {
+        fn schema_name() -> ::std::string::String {
+            "DesktopOrderDesktopComputerName".to_string()
+        }
+        fn json_schema(
+            _: &mut schemars::r#gen::SchemaGenerator,
+        ) -> schemars::schema::Schema {
+            schemars::schema::SchemaObject {
+                instance_type: Some(schemars::schema::InstanceType::String.into()),
+                string: Some(
+                    Box::new(schemars::schema::StringValidation {
+                        min_length: Some(1u32),
+                        max_length: Some(15u32),
+                        pattern: Some(
+                            "^[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?$".to_string(),
+                        ),
+                    }),
+                ),
+                ..Default::default()
+            }
+                .into()
         }
     }
 }

@@ -1,0 +1,153 @@
+//! JSON Schemas of constrained strings that keep their constraints.
+//!
+//! typify turns a string with `minLength`/`maxLength`/`pattern` into a
+//! validated newtype, but derives `schemars::JsonSchema` on it through
+//! `#[serde(transparent)]`, which emits a bare `{"type": "string"}`. For each
+//! such newtype we replace the derive with an impl that states the limits, so
+//! the schema users emit from the Rust types says what the spec says.
+
+use openapiv3::{ReferenceOr, SchemaKind, Type};
+use quote::{format_ident, quote};
+use syn::punctuated::Punctuated;
+use syn::{Item, Path, Token};
+
+use crate::spec::pointer_token;
+
+/// A constrained string property and the newtype typify makes of it.
+pub struct ConstrainedString {
+    pub pointer: String,
+    pub type_name: String,
+    pub min_length: Option<usize>,
+    pub max_length: Option<usize>,
+    pub pattern: Option<String>,
+}
+
+/// Inline constrained string properties of component object schemas (the
+/// shape the spec uses), named the way typify names them: parent type and
+/// property in UpperCamelCase.
+pub fn collect(openapi: &openapiv3::OpenAPI) -> Vec<ConstrainedString> {
+    let mut found = Vec::new();
+    let Some(components) = &openapi.components else {
+        return found;
+    };
+    for (name, schema) in &components.schemas {
+        let ReferenceOr::Item(schema) = schema else {
+            continue;
+        };
+        let SchemaKind::Type(Type::Object(object)) = &schema.schema_kind else {
+            continue;
+        };
+        for (property, schema) in &object.properties {
+            let ReferenceOr::Item(schema) = schema else {
+                continue;
+            };
+            let SchemaKind::Type(Type::String(string)) = &schema.schema_kind else {
+                continue;
+            };
+            let constrained = string.min_length.is_some()
+                || string.max_length.is_some()
+                || string.pattern.is_some();
+            if !constrained || !string.enumeration.is_empty() {
+                continue;
+            }
+            found.push(ConstrainedString {
+                pointer: format!(
+                    "/components/schemas/{}/properties/{}",
+                    pointer_token(name),
+                    pointer_token(property)
+                ),
+                type_name: format!("{name}{}", upper_camel(property)),
+                min_length: string.min_length,
+                max_length: string.max_length,
+                pattern: string.pattern.clone(),
+            });
+        }
+    }
+    found
+}
+
+fn upper_camel(snake: &str) -> String {
+    snake
+        .split(['_', '-'])
+        .map(|word| {
+            let mut chars = word.chars();
+            match chars.next() {
+                Some(first) => first.to_ascii_uppercase().to_string() + chars.as_str(),
+                None => String::new(),
+            }
+        })
+        .collect()
+}
+
+/// Rewrites the `types` module of the generated file; returns the pointers of
+/// constrained strings whose newtype was not found.
+pub fn apply(file: &mut syn::File, strings: &[ConstrainedString]) -> Vec<String> {
+    let Some(types) = file.items.iter_mut().find_map(|item| match item {
+        Item::Mod(m) if m.ident == "types" => m.content.as_mut().map(|(_, items)| items),
+        _ => None,
+    }) else {
+        return strings.iter().map(|s| s.pointer.clone()).collect();
+    };
+    let mut missing = Vec::new();
+    for string in strings {
+        let found = types.iter_mut().find_map(|item| match item {
+            Item::Struct(s) if s.ident == string.type_name => Some(s),
+            _ => None,
+        });
+        let Some(newtype) = found else {
+            missing.push(format!(
+                "{} (expected type {})",
+                string.pointer, string.type_name
+            ));
+            continue;
+        };
+        for attr in &mut newtype.attrs {
+            if !attr.path().is_ident("derive") {
+                continue;
+            }
+            let Ok(paths) = attr.parse_args_with(Punctuated::<Path, Token![,]>::parse_terminated)
+            else {
+                continue;
+            };
+            let kept: Vec<&Path> = paths
+                .iter()
+                .filter(|p| p.segments.last().is_none_or(|s| s.ident != "JsonSchema"))
+                .collect();
+            *attr = syn::parse_quote!(#[derive(#(#kept),*)]);
+        }
+        let ident = format_ident!("{}", string.type_name);
+        let name = &string.type_name;
+        let some = |v: Option<usize>| match v {
+            Some(v) => {
+                let v = u32::try_from(v).unwrap_or(u32::MAX);
+                quote!(Some(#v))
+            }
+            None => quote!(None),
+        };
+        let (min, max) = (some(string.min_length), some(string.max_length));
+        let pattern = match &string.pattern {
+            Some(p) => quote!(Some(#p.to_string())),
+            None => quote!(None),
+        };
+        types.push(syn::parse_quote! {
+            impl schemars::JsonSchema for #ident {
+                fn schema_name() -> ::std::string::String {
+                    #name.to_string()
+                }
+                fn json_schema(_: &mut schemars::r#gen::SchemaGenerator) -> schemars::schema::Schema {
+                    schemars::schema::SchemaObject {
+                        instance_type: Some(schemars::schema::InstanceType::String.into()),
+                        string: Some(Box::new(schemars::schema::StringValidation {
+                            min_length: #min,
+                            max_length: #max,
+                            pattern: #pattern,
+                        })),
+                        ..Default::default()
+                    }
+                    .into()
+                }
+            }
+        });
+    }
+    missing
+}
