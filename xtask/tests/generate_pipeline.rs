@@ -280,6 +280,9 @@ fn invalid_pattern_is_refused_before_it_can_panic_at_run_time() {
     let spec = with("pattern: \"^[^=*<>,|/]*$\"", "pattern: \"^[^=*<>,|/]*$(\"");
     assert_rejected(
         &spec,
-        &["/components/schemas/Tag/properties/key/pattern", "not a valid ECMAScript regex"],
+        &[
+            "/components/schemas/Tag/properties/key/pattern",
+            "not a valid ECMAScript regex",
+        ],
     );
 }

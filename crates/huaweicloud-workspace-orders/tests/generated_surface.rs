@@ -149,20 +149,22 @@ fn generated_types_and_operations() {
     let mut operations = String::new();
     // The client's entry points.
     for item in &file.items {
-        if let Item::Impl(imp) = item {
-            if imp.trait_.is_none() && show(&imp.self_ty) == "Client" {
-                for member in &imp.items {
-                    if let syn2::ImplItem::Fn(f) = member {
-                        if is_public(&f.vis) {
-                            let output = match &f.sig.output {
-                                syn2::ReturnType::Default => String::new(),
-                                syn2::ReturnType::Type(_, ty) => format!(" -> {}", show(ty)),
-                            };
-                            operations.push_str(&format!("Client::{}{output}\n", f.sig.ident));
-                        }
-                    }
-                }
+        let Item::Impl(imp) = item else { continue };
+        if imp.trait_.is_some() || show(&imp.self_ty) != "Client" {
+            continue;
+        }
+        for member in &imp.items {
+            let syn2::ImplItem::Fn(f) = member else {
+                continue;
+            };
+            if !is_public(&f.vis) {
+                continue;
             }
+            let output = match &f.sig.output {
+                syn2::ReturnType::Default => String::new(),
+                syn2::ReturnType::Type(_, ty) => format!(" -> {}", show(ty)),
+            };
+            operations.push_str(&format!("Client::{}{output}\n", f.sig.ident));
         }
     }
     operations_surface(items(module(&file.items, "builder")), &mut operations);

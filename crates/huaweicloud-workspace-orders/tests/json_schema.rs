@@ -48,7 +48,7 @@ fn canonical(
     out.insert("type".into(), json!(kind));
     let number = |v: &Value| v.as_f64().map(|f| json!(f as i64));
     for keyword in ["minimum", "maximum", "multipleOf"] {
-        if let Some(v) = schema.get(keyword).and_then(|v| number(v)) {
+        if let Some(v) = schema.get(keyword).and_then(number) {
             out.insert(keyword.into(), v);
         }
     }
