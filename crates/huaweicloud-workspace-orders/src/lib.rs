@@ -121,3 +121,8 @@ pub use client::{OrdersClient, OrdersClientBuilder};
 pub use credentials::Credentials;
 pub use generated::*;
 pub use hooks::ClientContext;
+
+/// The repository README's Rust examples, compiled as doc tests so they stay true.
+#[cfg(doctest)]
+#[doc = include_str!("../../../README.md")]
+pub struct ReadmeDoctests;
