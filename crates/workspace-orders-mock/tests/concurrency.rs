@@ -32,7 +32,7 @@ fn marker(client: usize, order: usize) -> String {
 }
 
 fn credentials(client: usize) -> Credentials {
-    let credentials = if client % 2 == 0 {
+    let credentials = if client.is_multiple_of(2) {
         Credentials::iam_token(DEFAULT_TOKEN)
     } else {
         Credentials::access_key(DEFAULT_ACCESS_KEY, DEFAULT_SECRET_KEY)
@@ -73,7 +73,7 @@ async fn place(
     order: usize,
     marker: &str,
 ) -> Reply {
-    let result = if order % 2 == 0 {
+    let result = if order.is_multiple_of(2) {
         let mut body = periodic.clone();
         body["enterprise_project_id"] = json!(marker);
         let body: types::PeriodicOrderRequest = serde_json::from_value(body).unwrap();
@@ -193,7 +193,7 @@ async fn many_clients_at_once_every_accepted_order_recorded_exactly_once() {
             "{marker}: recorded under another id"
         );
         assert_eq!(order.project_id, project_id(*client), "{marker}");
-        let principal = if client % 2 == 0 {
+        let principal = if client.is_multiple_of(2) {
             Principal::Token
         } else {
             Principal::AccessKey {

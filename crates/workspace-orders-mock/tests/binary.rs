@@ -1,0 +1,216 @@
+//! The `workspace-orders-mock` binary as scripts use it (.ci/steps/generators.sh, the
+//! benches, the README): `--port 0`, the `listening on http://127.0.0.1:PORT` line
+//! first on stdout, `--token`, `--access-key`/`--secret-key`, `--fault`, Ctrl-C.
+
+mod support;
+
+use std::io::{BufRead, BufReader, Read};
+use std::process::{Child, Command, Stdio};
+
+use huaweicloud_workspace_orders::signer;
+use support::{PROJECT_ID, post, spec, valid_body};
+use time::OffsetDateTime;
+
+const BINARY: &str = env!("CARGO_BIN_EXE_workspace-orders-mock");
+
+/// A running mock process, killed when dropped.
+struct Process {
+    child: Child,
+    base_url: String,
+}
+
+impl Drop for Process {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn start(args: &[&str]) -> Process {
+    let mut child = Command::new(BINARY)
+        .args(args)
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut line = String::new();
+    BufReader::new(child.stdout.take().unwrap())
+        .read_line(&mut line)
+        .unwrap();
+    let base_url = line
+        .trim_end()
+        .strip_prefix("listening on ")
+        .unwrap_or_else(|| panic!("first line {line:?}"))
+        .to_owned();
+    let port: u16 = base_url
+        .strip_prefix("http://127.0.0.1:")
+        .and_then(|port| port.parse().ok())
+        .unwrap_or_else(|| panic!("not http://127.0.0.1:PORT: {base_url}"));
+    assert_ne!(port, 0);
+    Process { child, base_url }
+}
+
+#[tokio::test]
+async fn default_credentials_and_ctrl_c() {
+    let spec = spec();
+    let operation = support::operation(&spec, "createPeriodicOrder");
+    let mut process = start(&["--port", "0"]);
+    let body = valid_body(&spec, &operation.id);
+    let answer = post(
+        &process.base_url,
+        &operation.path(PROJECT_ID),
+        "mock-token",
+        &[],
+        &body,
+    )
+    .await;
+    assert_eq!(answer.status, 200, "{}", answer.text);
+
+    // Ctrl-C (SIGINT) stops it cleanly.
+    let status = Command::new("kill")
+        .args(["-INT", &process.child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(status.success());
+    let exit = process.child.wait().unwrap();
+    assert!(exit.success(), "{exit:?}");
+    let mut stderr = String::new();
+    process
+        .child
+        .stderr
+        .take()
+        .unwrap()
+        .read_to_string(&mut stderr)
+        .unwrap();
+    assert!(
+        stderr.contains("accepting the test credentials"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("shutting down"), "{stderr}");
+}
+
+#[tokio::test]
+async fn an_access_key_given_on_the_command_line_replaces_the_test_credentials() {
+    let spec = spec();
+    let operation = support::operation(&spec, "createDesktopOrder");
+    let process = start(&[
+        "--port",
+        "0",
+        "--access-key",
+        "AKCOMMANDLINE",
+        "--secret-key",
+        "sk-command-line",
+    ]);
+    let url = format!("{}{}", process.base_url, operation.path(PROJECT_ID));
+    let body = valid_body(&spec, &operation.id).to_string();
+    let signed = |ak: &str, sk: &str| {
+        let mut request = support::http()
+            .post(&url)
+            .header("content-type", "application/json")
+            .body(body.clone())
+            .build()
+            .unwrap();
+        signer::sign(&mut request, ak, sk.as_bytes(), OffsetDateTime::now_utc()).unwrap();
+        request
+    };
+    let response = support::http()
+        .execute(signed("AKCOMMANDLINE", "sk-command-line"))
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 200);
+    let response = support::http()
+        .execute(signed("MOCKACCESSKEY", "mock-secret-key"))
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 401);
+    let answer = post(
+        &process.base_url,
+        &operation.path(PROJECT_ID),
+        "mock-token",
+        &[],
+        &valid_body(&spec, &operation.id),
+    )
+    .await;
+    assert_eq!(answer.status, 401, "{}", answer.text);
+}
+
+#[tokio::test]
+async fn tokens_and_a_fault_from_the_command_line() {
+    let spec = spec();
+    let operation = support::operation(&spec, "createAppOrder");
+    let process = start(&[
+        "--port",
+        "0",
+        "--token",
+        "first",
+        "--token",
+        "second",
+        "--fault",
+        "status=503",
+    ]);
+    let path = operation.path(PROJECT_ID);
+    let body = valid_body(&spec, &operation.id);
+    for token in ["first", "second"] {
+        let answer = post(&process.base_url, &path, token, &[], &body).await;
+        answer.assert_error(503, &operation);
+        let answer = post(
+            &process.base_url,
+            &path,
+            token,
+            &[("x-mock-fault", "")],
+            &body,
+        )
+        .await;
+        assert_eq!(answer.status, 200, "{}", answer.text);
+    }
+    let answer = post(
+        &process.base_url,
+        &path,
+        "mock-token",
+        &[("x-mock-fault", "")],
+        &body,
+    )
+    .await;
+    assert_eq!(answer.status, 401, "{}", answer.text);
+}
+
+#[test]
+fn bad_arguments_are_named_and_nothing_listens() {
+    for (args, expected) in [
+        (&["--fault", "explode"][..], "explode"),
+        (&["--access-key", "AK"][..], "--secret-key"),
+        (&["--port", "70000"][..], "70000"),
+    ] {
+        let output = Command::new(BINARY)
+            .args(args)
+            .stdin(Stdio::null())
+            .output()
+            .unwrap();
+        assert!(!output.status.success(), "{args:?}");
+        assert!(
+            output.stdout.is_empty(),
+            "{args:?}: {}",
+            String::from_utf8_lossy(&output.stdout)
+        );
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert!(stderr.contains(expected), "{args:?}: {stderr}");
+    }
+}
+
+#[test]
+fn a_port_in_use_is_reported() {
+    let taken = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = taken.local_addr().unwrap().port().to_string();
+    let output = Command::new(BINARY)
+        .args(["--port", &port])
+        .stdin(Stdio::null())
+        .output()
+        .unwrap();
+    assert!(!output.status.success());
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.contains(&format!("cannot listen on 127.0.0.1:{port}")),
+        "{stderr}"
+    );
+}
