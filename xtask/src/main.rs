@@ -42,7 +42,8 @@ enum Command {
     DocCheck(doc_check::Args),
     /// Build the self-contained HTML API reference.
     Docs(docs::Args),
-    /// Run the local mock server (arguments are passed through).
+    /// Run the local mock server (arguments, `--help` included, are passed through).
+    #[command(disable_help_flag = true)]
     Mock {
         #[arg(trailing_var_arg = true, allow_hyphen_values = true)]
         args: Vec<String>,
