@@ -12,6 +12,9 @@
 //!     --project-id 0123456789abcdef0123456789abcdef --operation desktop --body order.json
 //! ```
 //!
+//! The README's Quick start runs the second form against `cargo xtask mock` with the
+//! token and body in `examples/quick-start/`.
+//!
 //! Exit status: 0 placed, 1 not placed (safe to fix and send again), 2 outcome unknown
 //! (check for the order before sending again), 3 bad arguments.
 

@@ -279,6 +279,9 @@ async fn garbage_bodies_get_400() {
             b"{\"type\": ".to_vec(),
             b"{\"a\":1}{\"b\":2}".to_vec(),
             "{\"type\": \"\u{1F4A5}\"".as_bytes().to_vec(),
+            // Nesting deeper than any parser should follow, and a number no float holds.
+            "[".repeat(100_000).into_bytes(),
+            b"{\"type\": 1e400}".to_vec(),
         ] {
             let answer = support::send(
                 support::http()
