@@ -47,10 +47,11 @@ def differences(from_yaml: Any, from_json: Any, parts: list[str]) -> list[str]:
             out.extend(differences(y, j, parts + [str(index)]))
         return out
     if type(from_yaml) is not type(from_json) or from_yaml != from_json:
-        return [
+        found = (
             f"{pointer(parts)}: YAML 1.1 reads {from_yaml!r} ({type(from_yaml).__name__}), "
             f"the JSON has {json.dumps(from_json)}; quote the value in the YAML"
-        ]
+        )
+        return [found]
     return []
 
 
