@@ -28,7 +28,9 @@ pub fn request_id(headers: &HeaderMap) -> Option<String> {
 pub enum Outcome {
     /// Nothing reached the service: fix the cause and send again.
     NotSent,
-    /// The service answered with a documented client error (4xx): no order was placed.
+    /// The service answered with a documented client error (4xx), or refused the
+    /// caller's authentication or authorization (401, 403, documented or not): no
+    /// order was placed.
     Rejected,
     /// The request may have been processed (timeout after sending, 5xx, an answer
     /// that could not be read): look for the order before sending again.
@@ -166,6 +168,13 @@ impl<E> Error<E> {
         match self {
             Error::InvalidRequest { .. } | Error::Connect { .. } => Outcome::NotSent,
             Error::Api { status, .. } if status.is_client_error() => Outcome::Rejected,
+            // The v2 pages document no 401/403, but the IAM gateway answers them before
+            // the order service sees the request, so nothing can have been placed.
+            Error::UnexpectedStatus { status, .. }
+                if matches!(*status, StatusCode::UNAUTHORIZED | StatusCode::FORBIDDEN) =>
+            {
+                Outcome::Rejected
+            }
             _ => Outcome::Unknown,
         }
     }

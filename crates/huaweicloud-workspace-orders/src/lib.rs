@@ -64,7 +64,8 @@
 //! - [`Outcome::NotSent`](error::Outcome::NotSent): the request was refused locally or
 //!   no connection was made; fix the cause and send it again.
 //! - [`Outcome::Rejected`](error::Outcome::Rejected): the service answered with a
-//!   documented 4xx error; no order was placed.
+//!   documented 4xx error, or refused the credentials (401/403, documented or not);
+//!   no order was placed.
 //! - [`Outcome::Unknown`](error::Outcome::Unknown): a timeout after sending, a 5xx, an
 //!   unreadable answer. The order may exist. Before sending again, look for it: in
 //!   the console's *Billing Center → Orders → My Orders*, or through the Billing
