@@ -14,6 +14,8 @@ set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/../lib.sh"
 cd "$REPO_ROOT"
 export CI="${CI:-true}"
+# The checks import helpers from .ci/tools/spec: no __pycache__ in the checkout.
+export PYTHONDONTWRITEBYTECODE=1
 
 TOOLS="$CI_ROOT/tools/spec"
 SPEC_YAML="$REPO_ROOT/openapi/workspace-orders.yaml"
