@@ -2,7 +2,8 @@
 # Other languages' generators accept the spec and its documented examples:
 #  - python: openapi-python-client generates a client, which is installed; every
 #    example request round-trips through its body model (ERRATA cases asserted
-#    one by one) and one order is placed with an IAM token against the mock server;
+#    one by one) and one order is placed with an IAM token against the mock server
+#    (started to accept only that token), or a local recorder if there is no mock;
 #  - typescript: openapi-typescript emits types and `tsc --strict` checks every
 #    example against its operation's request body, and a deliberately wrong
 #    object must fail;
