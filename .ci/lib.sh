@@ -62,3 +62,41 @@ ensure_apt() {
     DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >&2
   fi
 }
+
+# start_mock WORKDIR MOCK_ARG...: builds the mock server and starts it on a free
+# loopback port with the given arguments (e.g. --token T); sets MOCK_PID and
+# MOCK_URL. Call it in the script's own shell, not a subshell, and kill
+# $MOCK_PID in the EXIT trap. On failure it prints why (with the mock's
+# stderr) and returns 1.
+MOCK_PID=""
+MOCK_URL=""
+start_mock() {
+  local work="$1" binary
+  shift
+  binary="$(cargo build --quiet --locked -p workspace-orders-mock --message-format=json-render-diagnostics |
+    python3 -c 'import json, sys
+for line in sys.stdin:
+    message = json.loads(line)
+    if message.get("reason") == "compiler-artifact" and message.get("executable") and "bin" in message["target"]["kind"]:
+        print(message["executable"])')"
+  if [[ ! -x "$binary" ]]; then
+    printf 'cargo build -p workspace-orders-mock produced no binary\n' >&2
+    return 1
+  fi
+  "$binary" --port 0 "$@" >"$work/mock.out" 2>"$work/mock.err" &
+  MOCK_PID=$!
+  local _
+  for _ in $(seq 100); do
+    MOCK_URL="$(sed -n 's/.*listening on \(http:\/\/[^ ]*\).*/\1/p' "$work/mock.out" | head -n1)"
+    [[ -z "$MOCK_URL" ]] || return 0
+    if ! kill -0 "$MOCK_PID" 2>/dev/null; then
+      sed 's/^/    /' "$work/mock.err" >&2
+      printf 'the mock server exited before listening\n' >&2
+      return 1
+    fi
+    sleep 0.2
+  done
+  sed 's/^/    /' "$work/mock.err" >&2
+  printf "the mock server printed no 'listening on http://…' line within 20 s\n" >&2
+  return 1
+}

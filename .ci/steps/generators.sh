@@ -31,9 +31,8 @@ NODE="$(ensure_npm "$TOOLS")"
 export PATH="$PY:$PATH"
 
 work="$(mktemp -d)"
-mock_pid=""
 cleanup() {
-  if [[ -n "$mock_pid" ]]; then kill "$mock_pid" 2>/dev/null || true; fi
+  if [[ -n "$MOCK_PID" ]]; then kill "$MOCK_PID" 2>/dev/null || true; fi
   rm -rf "$work"
 }
 trap cleanup EXIT
@@ -47,29 +46,6 @@ fail() {
 # The IAM token the generated client sends; the mock is told to accept exactly
 # this one (and no default), so a 200 proves the header went out right.
 token="generators-check-token"
-
-# start_mock: builds and starts the mock server on a free port; sets mock_pid
-# and mock_url (not run in a subshell, so the EXIT trap can stop the server).
-mock_url=""
-start_mock() {
-  local binary
-  binary="$(cargo build --quiet --locked -p workspace-orders-mock --message-format=json-render-diagnostics |
-    python3 -c 'import json, sys
-for line in sys.stdin:
-    message = json.loads(line)
-    if message.get("reason") == "compiler-artifact" and message.get("executable") and "bin" in message["target"]["kind"]:
-        print(message["executable"])')"
-  [[ -x "$binary" ]] || fail "mock server" "cargo build -p workspace-orders-mock produced no binary"
-  "$binary" --port 0 --token "$token" >"$work/mock.out" 2>"$work/mock.err" &
-  mock_pid=$!
-  for _ in $(seq 100); do
-    mock_url="$(sed -n 's/.*listening on \(http:\/\/[^ ]*\).*/\1/p' "$work/mock.out" | head -n1)"
-    [[ -z "$mock_url" ]] || return 0
-    kill -0 "$mock_pid" 2>/dev/null || fail "mock server" "exited before listening" "$work/mock.err"
-    sleep 0.2
-  done
-  fail "mock server" "printed no 'listening on http://…' line within 20 s" "$work/mock.err"
-}
 
 log "python: openapi-python-client generates a client"
 gen="python (openapi-python-client)"
@@ -100,8 +76,8 @@ log "python: install the generated package ($package)"
 
 if [[ -f crates/workspace-orders-mock/Cargo.toml ]]; then
   log "python: start the mock server"
-  start_mock
-  server=(--server "$mock_url")
+  start_mock "$work" --token "$token" || fail "mock server" "did not start"
+  server=(--server "$MOCK_URL")
 else
   log "python: the mock server crate is not in the workspace: the order goes to a local recorder"
   server=(--stub)

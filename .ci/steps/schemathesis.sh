@@ -25,9 +25,8 @@ TOKEN="schemathesis-$$-$RANDOM"
 PY="$(ensure_venv schemathesis "$CI_ROOT/tools/schemathesis/requirements.txt")"
 
 work="$(mktemp -d)"
-mock_pid=""
 cleanup() {
-  if [[ -n "$mock_pid" ]]; then kill "$mock_pid" 2>/dev/null || true; fi
+  if [[ -n "$MOCK_PID" ]]; then kill "$MOCK_PID" 2>/dev/null || true; fi
   rm -rf "$work"
 }
 trap cleanup EXIT
@@ -38,33 +37,10 @@ fail() {
   die "schemathesis: $1"
 }
 
-# start_mock: builds the mock and starts it on a free port, accepting only
-# $TOKEN; sets mock_pid and mock_url (not in a subshell: the trap stops it).
-mock_url=""
-start_mock() {
-  local binary
-  binary="$(cargo build --quiet --locked -p workspace-orders-mock --message-format=json-render-diagnostics |
-    python3 -c 'import json, sys
-for line in sys.stdin:
-    message = json.loads(line)
-    if message.get("reason") == "compiler-artifact" and message.get("executable") and "bin" in message["target"]["kind"]:
-        print(message["executable"])')"
-  [[ -x "$binary" ]] || fail "cargo build -p workspace-orders-mock produced no binary"
-  "$binary" --port 0 --token "$TOKEN" >"$work/mock.out" 2>"$work/mock.err" &
-  mock_pid=$!
-  for _ in $(seq 100); do
-    mock_url="$(sed -n 's/.*listening on \(http:\/\/[^ ]*\).*/\1/p' "$work/mock.out" | head -n1)"
-    [[ -z "$mock_url" ]] || return 0
-    kill -0 "$mock_pid" 2>/dev/null || fail "the mock server exited before listening" "$work/mock.err"
-    sleep 0.2
-  done
-  fail "the mock server printed no 'listening on http://…' line within 20 s" "$work/mock.err"
-}
-
 log "schemathesis: start the mock server"
-start_mock
+start_mock "$work" --token "$TOKEN" || fail "the mock server did not start"
 
-log "schemathesis: $MAX_EXAMPLES examples per operation and phase, seed $SEED, against $mock_url"
+log "schemathesis: $MAX_EXAMPLES examples per operation and phase, seed $SEED, against $MOCK_URL"
 start=$SECONDS
 # Run in the scratch directory: nothing (reports, Hypothesis data) lands in the
 # checkout. Security parameters are not generated: the token header is given.
@@ -72,7 +48,7 @@ status=0
 (
   cd "$work"
   "$PY/schemathesis" run "$SPEC_JSON" \
-    --url "$mock_url" \
+    --url "$MOCK_URL" \
     --header "X-Auth-Token: $TOKEN" \
     --phases examples,coverage,fuzzing \
     --mode all \
@@ -110,5 +86,5 @@ if bad or expected - tested:
     sys.exit(1)
 print(f"    tested {len(tested)} operations: {', '.join(sorted(tested))}", file=sys.stderr)
 EOF
-kill -0 "$mock_pid" 2>/dev/null || fail "the mock server died during the run" "$work/mock.err"
+kill -0 "$MOCK_PID" 2>/dev/null || fail "the mock server died during the run" "$work/mock.err"
 log "schemathesis: no failures (${elapsed}s)"
