@@ -6,26 +6,14 @@ mod support;
 
 use huaweicloud_workspace_orders::signer;
 use serde_json::{Value, json};
-use support::{Answer, PROJECT_ID, operations, post, spec, valid_body};
+use support::{
+    Answer, PROJECT_ID, SECURITY_TOKEN, TEMPORARY_AK, TEMPORARY_SK, mock_with_temporary_key,
+    operations, post, spec, valid_body,
+};
 use time::{Duration, OffsetDateTime};
 use workspace_orders_mock::{
-    AccessKey, DEFAULT_ACCESS_KEY, DEFAULT_SECRET_KEY, DEFAULT_TOKEN, MockConfig, MockHandle,
-    MockServer, Principal,
+    DEFAULT_ACCESS_KEY, DEFAULT_SECRET_KEY, DEFAULT_TOKEN, MockHandle, Principal,
 };
-
-const TEMPORARY_AK: &str = "TEMPORARYACCESSKEY";
-const TEMPORARY_SK: &str = "temporary-secret";
-const SECURITY_TOKEN: &str = "security-token-value";
-
-async fn mock() -> MockHandle {
-    let mut config = MockConfig::default();
-    config.auth.access_keys.push(AccessKey {
-        access_key: TEMPORARY_AK.into(),
-        secret_key: TEMPORARY_SK.into(),
-        security_token: Some(SECURITY_TOKEN.into()),
-    });
-    MockServer::start(config).await.unwrap()
-}
 
 /// A JSON POST to the first operation, before signing.
 fn request(
@@ -78,7 +66,7 @@ fn assert_refused(answer: &Answer, operation: &support::Operation, expected: &st
 #[tokio::test]
 async fn tokens_are_checked() {
     let spec = spec();
-    let mock = mock().await;
+    let mock = mock_with_temporary_key().await;
     for operation in operations(&spec) {
         let path = operation.path(PROJECT_ID);
         let body = valid_body(&spec, &operation.id);
@@ -119,7 +107,7 @@ async fn tokens_are_checked() {
 #[tokio::test]
 async fn a_signature_by_the_clients_signer_is_accepted() {
     let spec = spec();
-    let mock = mock().await;
+    let mock = mock_with_temporary_key().await;
     for operation in operations(&spec) {
         let body = valid_body(&spec, &operation.id);
         let mut signed = request(
@@ -157,7 +145,7 @@ async fn any_change_after_signing_breaks_the_signature() {
     let operation = support::operation(&spec, "createPeriodicOrder");
     let path = operation.path(PROJECT_ID);
     let body = valid_body(&spec, &operation.id);
-    let mock = mock().await;
+    let mock = mock_with_temporary_key().await;
     let now = OffsetDateTime::now_utc();
     let signed = || {
         let mut request = request(&mock, &path, &body, &[]);
@@ -225,7 +213,7 @@ async fn a_date_more_than_fifteen_minutes_off_is_refused() {
     let operation = support::operation(&spec, "createDesktopOrder");
     let path = operation.path(PROJECT_ID);
     let body = valid_body(&spec, &operation.id);
-    let mock = mock().await;
+    let mock = mock_with_temporary_key().await;
     // A minute of margin either side of the limit, so the test's own run time cannot matter.
     for (offset, accepted) in [(-16, false), (16, false), (-14, true), (14, true)] {
         let mut signed = request(&mock, &path, &body, &[]);
@@ -265,7 +253,7 @@ async fn a_signed_header_that_is_absent_is_refused() {
     let operation = support::operation(&spec, "createAppOrder");
     let path = operation.path(PROJECT_ID);
     let body = valid_body(&spec, &operation.id);
-    let mock = mock().await;
+    let mock = mock_with_temporary_key().await;
     for header in ["x-project-id", "content-type"] {
         let mut signed = request(&mock, &path, &body, &[("x-project-id", PROJECT_ID)]);
         sign(
@@ -291,7 +279,7 @@ async fn a_temporary_key_needs_its_security_token() {
     let operation = support::operation(&spec, "createPeriodicOrder");
     let path = operation.path(PROJECT_ID);
     let body = valid_body(&spec, &operation.id);
-    let mock = mock().await;
+    let mock = mock_with_temporary_key().await;
     let now = OffsetDateTime::now_utc();
 
     let mut missing = request(&mock, &path, &body, &[]);
@@ -344,7 +332,7 @@ async fn malformed_authorization_headers_are_refused() {
     let operation = support::operation(&spec, "createDesktopOrder");
     let path = operation.path(PROJECT_ID);
     let body = valid_body(&spec, &operation.id);
-    let mock = mock().await;
+    let mock = mock_with_temporary_key().await;
     for (value, expected) in [
         ("Bearer abc", "must start with SDK-HMAC-SHA256"),
         (

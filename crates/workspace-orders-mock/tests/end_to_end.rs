@@ -16,27 +16,13 @@ use huaweicloud_workspace_orders::{Credentials, OrdersClient, types};
 use reqwest::header::{HeaderMap, HeaderValue};
 use serde_json::Value;
 use support::{
-    PROJECT_ID, assert_names_exactly, erratum, examples, operations, post, spec, valid_body,
+    PROJECT_ID, SECURITY_TOKEN, TEMPORARY_AK, TEMPORARY_SK, assert_names_exactly, erratum,
+    examples, mock_with_temporary_key, operations, post, spec, valid_body,
 };
 use workspace_orders_mock::{
-    AccessKey, DEFAULT_ACCESS_KEY, DEFAULT_SECRET_KEY, DEFAULT_TOKEN, FAULT_HEADER, MockConfig,
-    MockHandle, MockServer, Principal,
+    DEFAULT_ACCESS_KEY, DEFAULT_SECRET_KEY, DEFAULT_TOKEN, FAULT_HEADER, MockConfig, MockHandle,
+    MockServer, Principal,
 };
-
-const TEMPORARY_AK: &str = "TEMPORARYACCESSKEY";
-const TEMPORARY_SK: &str = "temporary-secret";
-const SECURITY_TOKEN: &str = "security-token-value";
-
-/// The mock's test credentials plus a temporary key.
-async fn mock() -> MockHandle {
-    let mut config = MockConfig::default();
-    config.auth.access_keys.push(AccessKey {
-        access_key: TEMPORARY_AK.into(),
-        secret_key: TEMPORARY_SK.into(),
-        security_token: Some(SECURITY_TOKEN.into()),
-    });
-    MockServer::start(config).await.unwrap()
-}
 
 /// Each way of authenticating, with the principal the mock should record.
 fn credentials() -> Vec<(&'static str, Credentials, Principal)> {
@@ -190,7 +176,7 @@ async fn every_documented_example_is_placed_with_every_kind_of_credentials() {
             operation.id
         );
     }
-    let mock = mock().await;
+    let mock = mock_with_temporary_key().await;
     let mut placed = Vec::new();
     for (label, credentials, principal) in credentials() {
         let client = client(&mock, credentials);
@@ -232,7 +218,7 @@ async fn every_documented_example_is_placed_with_every_kind_of_credentials() {
 #[tokio::test]
 async fn the_errata_examples_are_refused_as_documented_at_exactly_the_errata_fields() {
     let spec = spec();
-    let mock = mock().await;
+    let mock = mock_with_temporary_key().await;
     let mut errata = Vec::new();
     for example in examples(&spec) {
         let path = example.operation.path(PROJECT_ID);
@@ -267,7 +253,7 @@ async fn the_errata_examples_are_refused_as_documented_at_exactly_the_errata_fie
 #[tokio::test]
 async fn each_fault_comes_back_as_the_right_typed_error() {
     let spec = spec();
-    let mock = mock().await;
+    let mock = mock_with_temporary_key().await;
     let patient = Duration::from_secs(60);
     for operation in operations(&spec) {
         let body = valid_body(&spec, &operation.id);
@@ -334,7 +320,7 @@ async fn each_fault_comes_back_as_the_right_typed_error() {
 #[tokio::test]
 async fn a_delay_longer_than_the_clients_timeout_is_a_transport_timeout() {
     let spec = spec();
-    let mock = mock().await;
+    let mock = mock_with_temporary_key().await;
     let operation = support::operation(&spec, "createPeriodicOrder");
     // The delay dwarfs the timeout, so the outcome does not depend on the machine's speed.
     let client = faulty_client(&mock, "delay=20s", Duration::from_millis(300));
@@ -376,7 +362,7 @@ async fn a_configured_fault_reaches_the_client_too() {
 #[tokio::test]
 async fn refused_credentials_are_typed_by_whether_the_operation_documents_401() {
     let spec = spec();
-    let mock = mock().await;
+    let mock = mock_with_temporary_key().await;
     let wrong = [
         Credentials::iam_token("not-the-token").unwrap(),
         Credentials::access_key(DEFAULT_ACCESS_KEY, "not-the-secret").unwrap(),

@@ -8,9 +8,29 @@ use reqwest::StatusCode;
 use reqwest::header::HeaderMap;
 use serde_json::{Value, json};
 use workspace_orders_mock::spec::EMBEDDED_SPEC;
+use workspace_orders_mock::{AccessKey, MockConfig, MockHandle, MockServer};
 
 /// A project id of the shape Huawei Cloud uses (32 hexadecimal digits).
 pub const PROJECT_ID: &str = "0123456789abcdef0123456789abcdef";
+
+/// A temporary access key pair the mock started by [`mock_with_temporary_key`] accepts
+/// together with [`SECURITY_TOKEN`].
+pub const TEMPORARY_AK: &str = "TEMPORARYACCESSKEY";
+/// The secret key of [`TEMPORARY_AK`].
+pub const TEMPORARY_SK: &str = "temporary-secret";
+/// The `X-Security-Token` that [`TEMPORARY_AK`] requires.
+pub const SECURITY_TOKEN: &str = "security-token-value";
+
+/// A mock accepting its default test credentials plus the temporary key above.
+pub async fn mock_with_temporary_key() -> MockHandle {
+    let mut config = MockConfig::default();
+    config.auth.access_keys.push(AccessKey {
+        access_key: TEMPORARY_AK.into(),
+        secret_key: TEMPORARY_SK.into(),
+        security_token: Some(SECURITY_TOKEN.into()),
+    });
+    MockServer::start(config).await.unwrap()
+}
 
 /// The OpenAPI document the mock serves.
 pub fn spec() -> Value {
