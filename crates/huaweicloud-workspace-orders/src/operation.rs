@@ -69,12 +69,16 @@ impl Operation {
     /// not have the operation's shape (for instance after `..` in a project id was
     /// resolved away).
     pub fn project_id_in(self, path: &str) -> Option<String> {
-        let template: Vec<&str> = self.path_template().split('/').skip(1).collect();
-        let segments: Vec<&str> = path.split('/').skip(1).collect();
-        let tail = segments.get(segments.len().checked_sub(template.len())?..)?;
+        // Compared from the end, without collecting: a base URL may add a prefix.
+        let template = self.path_template().split('/').skip(1);
+        let template_len = template.clone().count();
+        let segment_count = path.split('/').skip(1).count();
+        let tail = path
+            .split('/')
+            .skip(1 + segment_count.checked_sub(template_len)?);
         let mut project_id = None;
-        for (expected, actual) in template.iter().zip(tail) {
-            if *expected == "{project_id}" {
+        for (expected, actual) in template.zip(tail) {
+            if expected == "{project_id}" {
                 let decoded = percent_encoding::percent_decode_str(actual)
                     .decode_utf8()
                     .ok()?

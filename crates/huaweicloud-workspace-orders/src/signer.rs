@@ -34,6 +34,7 @@
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 
+use std::borrow::Cow;
 use std::fmt::Write as _;
 
 use hmac::{Hmac, Mac};
@@ -114,10 +115,7 @@ pub fn sign(
             text.to_owned()
         }
         None => {
-            let text = now
-                .to_offset(time::UtcOffset::UTC)
-                .format(SDK_DATE_FORMAT)
-                .map_err(|_| SignError::MalformedSdkDate)?;
+            let text = sdk_date(now);
             let value =
                 HeaderValue::from_str(&text).map_err(|_| SignError::InvalidHeader("X-Sdk-Date"))?;
             request.headers_mut().insert(SDK_DATE_HEADER, value);
@@ -137,10 +135,12 @@ pub fn sign(
         Some(body) => body.as_bytes().ok_or(SignError::StreamingBody)?,
     };
     let (canonical_request, signed_headers) = canonical_request(request, body);
-    let string_to_sign = format!(
-        "{ALGORITHM}\n{sdk_date}\n{}",
-        hex::encode(Sha256::digest(canonical_request.as_bytes()))
-    );
+    let mut string_to_sign = String::with_capacity(ALGORITHM.len() + sdk_date.len() + 66);
+    string_to_sign.push_str(ALGORITHM);
+    string_to_sign.push('\n');
+    string_to_sign.push_str(&sdk_date);
+    string_to_sign.push('\n');
+    push_hex(&mut string_to_sign, &Sha256::digest(canonical_request.as_bytes()));
     let signature = hmac_hex(secret_key, string_to_sign.as_bytes())?;
     let mut authorization = HeaderValue::from_str(&format!(
         "{ALGORITHM} Access={access_key}, SignedHeaders={signed_headers}, Signature={signature}"
@@ -170,43 +170,74 @@ pub fn host_header(url: &reqwest::Url) -> Option<String> {
 /// names joined with `;`. Headers are taken as they are; [`sign`] adds `Host` and
 /// `X-Sdk-Date` first.
 pub fn canonical_request(request: &reqwest::Request, body: &[u8]) -> (String, String) {
-    let mut headers: Vec<(&str, String)> = request
+    let mut headers: Vec<(&str, Cow<'_, str>)> = request
         .headers()
         .iter()
         .filter(|(name, _)| *name != AUTHORIZATION && !name.as_str().contains('_'))
         .map(|(name, value)| {
             // Values this client sends are visible ASCII (credentials and ids are
             // checked when made), so the lossy conversion never alters them.
-            let text = String::from_utf8_lossy(value.as_bytes());
-            (name.as_str(), text.trim().to_owned())
+            let text = match String::from_utf8_lossy(value.as_bytes()) {
+                Cow::Borrowed(text) => Cow::Borrowed(text.trim()),
+                Cow::Owned(text) => Cow::Owned(text.trim().to_owned()),
+            };
+            (name.as_str(), text)
         })
         .collect();
-    headers.sort();
-    let mut names: Vec<&str> = headers.iter().map(|(name, _)| *name).collect();
-    names.dedup();
-    let signed_headers = names.join(";");
-
-    let mut canonical = String::new();
-    let _ = write!(
-        canonical,
-        "{}\n{}\n{}\n",
-        request.method().as_str(),
-        canonical_uri(request.url().path()),
-        canonical_query(request.url().query()),
-    );
-    for (name, value) in &headers {
-        let _ = writeln!(canonical, "{name}:{value}");
+    headers.sort_unstable();
+    let mut signed_headers = String::new();
+    for (name, _) in &headers {
+        // Sorted, so a repeated name follows itself: list it once.
+        if !signed_headers.is_empty() && signed_headers.rsplit(';').next() == Some(*name) {
+            continue;
+        }
+        if !signed_headers.is_empty() {
+            signed_headers.push(';');
+        }
+        signed_headers.push_str(name);
     }
-    let _ = write!(
-        canonical,
-        "\n{signed_headers}\n{}",
-        hex::encode(Sha256::digest(body))
-    );
+
+    let url = request.url();
+    let headers_len: usize = headers
+        .iter()
+        .map(|(name, value)| name.len() + value.len() + 2)
+        .sum();
+    let mut canonical =
+        String::with_capacity(url.as_str().len() + headers_len + signed_headers.len() + 80);
+    canonical.push_str(request.method().as_str());
+    canonical.push('\n');
+    canonical.push_str(&canonical_uri(url.path()));
+    canonical.push('\n');
+    canonical.push_str(&canonical_query(url.query()));
+    canonical.push('\n');
+    for (name, value) in &headers {
+        canonical.push_str(name);
+        canonical.push(':');
+        canonical.push_str(value);
+        canonical.push('\n');
+    }
+    canonical.push('\n');
+    canonical.push_str(&signed_headers);
+    canonical.push('\n');
+    push_hex(&mut canonical, &Sha256::digest(body));
     (canonical, signed_headers)
 }
 
 /// The canonical URI of an (already percent-encoded) request path.
 pub fn canonical_uri(path: &str) -> String {
+    // Paths made only of unreserved characters and `/` (every path of this API with
+    // a well-formed project id) encode to themselves.
+    if path
+        .bytes()
+        .all(|byte| byte == b'/' || is_unreserved(byte))
+    {
+        let mut uri = String::with_capacity(path.len() + 1);
+        uri.push_str(path);
+        if !uri.ends_with('/') {
+            uri.push('/');
+        }
+        return uri;
+    }
     let decoded: Vec<u8> = percent_decode(path.as_bytes()).collect();
     let mut uri = decoded
         .split(|byte| *byte == b'/')
@@ -252,5 +283,38 @@ fn form_decode(text: &str) -> Vec<u8> {
 fn hmac_hex(key: &[u8], message: &[u8]) -> Result<String, SignError> {
     let mut mac = Hmac::<Sha256>::new_from_slice(key).map_err(|_| SignError::Key)?;
     mac.update(message);
-    Ok(hex::encode(mac.finalize().into_bytes()))
+    let mut signature = String::with_capacity(64);
+    push_hex(&mut signature, &mac.finalize().into_bytes());
+    Ok(signature)
+}
+
+/// `A-Za-z0-9-_.~`: the bytes [`ENCODE`] keeps.
+fn is_unreserved(byte: u8) -> bool {
+    byte.is_ascii_alphanumeric() || matches!(byte, b'-' | b'_' | b'.' | b'~')
+}
+
+/// Appends `bytes` as lower-case hex.
+fn push_hex(out: &mut String, bytes: &[u8]) {
+    const DIGITS: &[u8; 16] = b"0123456789abcdef";
+    for byte in bytes {
+        out.push(char::from(DIGITS[usize::from(byte >> 4)]));
+        out.push(char::from(DIGITS[usize::from(byte & 0x0f)]));
+    }
+}
+
+/// `now` in UTC as `YYYYMMDDTHHMMSSZ`.
+fn sdk_date(now: OffsetDateTime) -> String {
+    let utc = now.to_offset(time::UtcOffset::UTC);
+    let mut text = String::with_capacity(16);
+    let _ = write!(
+        text,
+        "{:04}{:02}{:02}T{:02}{:02}{:02}Z",
+        utc.year(),
+        u8::from(utc.month()),
+        utc.day(),
+        utc.hour(),
+        utc.minute(),
+        utc.second()
+    );
+    text
 }
