@@ -140,7 +140,10 @@ pub fn sign(
     string_to_sign.push('\n');
     string_to_sign.push_str(&sdk_date);
     string_to_sign.push('\n');
-    push_hex(&mut string_to_sign, &Sha256::digest(canonical_request.as_bytes()));
+    push_hex(
+        &mut string_to_sign,
+        &Sha256::digest(canonical_request.as_bytes()),
+    );
     let signature = hmac_hex(secret_key, string_to_sign.as_bytes())?;
     let mut authorization = HeaderValue::from_str(&format!(
         "{ALGORITHM} Access={access_key}, SignedHeaders={signed_headers}, Signature={signature}"
@@ -227,10 +230,7 @@ pub fn canonical_request(request: &reqwest::Request, body: &[u8]) -> (String, St
 pub fn canonical_uri(path: &str) -> String {
     // Paths made only of unreserved characters and `/` (every path of this API with
     // a well-formed project id) encode to themselves.
-    if path
-        .bytes()
-        .all(|byte| byte == b'/' || is_unreserved(byte))
-    {
+    if path.bytes().all(|byte| byte == b'/' || is_unreserved(byte)) {
         let mut uri = String::with_capacity(path.len() + 1);
         uri.push_str(path);
         if !uri.ends_with('/') {
