@@ -70,6 +70,13 @@ def when(results, section):
     return [f"Measured {stamp} at commit `{commit}`.", ""]
 
 
+def commands(results, section):
+    path = os.path.join(results, f"{section}.commands")
+    if not os.path.exists(path):
+        return []
+    return ["", "Commands (`$TMP` is the run's scratch directory):", "", "```text", read_text(path), "```"]
+
+
 class Summary:
     """The targets and how each came out, shown at the top."""
 
@@ -120,7 +127,9 @@ def machine(results):
         "The machine may be shared with other builds, so absolute times move from run to",
         "run; each comparison runs its sides in the same run, interleaved by hyperfine or",
         "by the bench, so the ratios are the figures to read. Load averages (1, 5, 15 min)",
-        "at the start and end of each section:",
+        "at the start and end of each section; they include the benchmarks' own processes",
+        "(about 1 for criterion, 2 to 3 for the end-to-end bench and its mock, 2 for a",
+        "`-j2` build):",
         "",
         "| point | load average |",
         "| --- | --- |",
@@ -143,6 +152,7 @@ def hyperfine_rows(path):
             "min": result["min"],
             "max": result["max"],
             "runs": len(times),
+            "cpu": (result.get("user") or 0.0) + (result.get("system") or 0.0),
         }
     return rows
 
@@ -187,6 +197,7 @@ def regeneration(results, summary):
         )
         lines.append("")
     lines.append(f"Ratio of medians (openapi-generator / xtask): **{speedup:.1f}×**.")
+    lines += commands(results, "regen")
     summary.add(f"regeneration < {seconds(REGEN_MAX_SECONDS)}", seconds(ours), ours < REGEN_MAX_SECONDS)
     summary.add(
         f"regeneration ≥ {REGEN_MIN_SPEEDUP:.0f}× faster than openapi-generator",
@@ -269,7 +280,7 @@ def request_path(results, summary):
     lines.append("")
     if target is None:
         lines.append(f"No {REQUEST_DESKTOPS}-desktop result: the targets cannot be judged.")
-        return lines
+        return lines + commands(results, "request")
     total, ratio, untyped = target
     summary.add(
         f"{REQUEST_DESKTOPS} desktops built, validated, serialized, signed < {nanos(REQUEST_MAX_NS)}",
@@ -281,7 +292,7 @@ def request_path(results, summary):
         f"{ratio:.2f}× (untyped build + serialize: {total / untyped:.2f}×)",
         ratio <= REQUEST_MAX_RATIO,
     )
-    return lines
+    return lines + commands(results, "request")
 
 
 def e2e_side(data, side):
@@ -352,7 +363,7 @@ def end_to_end(results, summary):
             f"{ratio:.2f}× ({client['rps']:,.0f} vs {raw['rps']:,.0f} req/s)",
             ratio >= E2E_MIN_RATIO,
         )
-    return lines + [""] + ratios
+    return lines + [""] + ratios + commands(results, "e2e")
 
 
 def footprint(results, summary):
@@ -374,10 +385,13 @@ def footprint(results, summary):
         "`openapi-generator-cli generate -g rust` writes from `openapi/workspace-orders.json`",
         "(version set to 0.1.0: the spec's version is a date), with a lock file resolved at",
         "the time of the run; it is built with its default TLS (native-tls, the system's",
-        "OpenSSL) and with rustls, the TLS this client uses.",
+        "OpenSSL) and with rustls, the TLS this client uses. Wall time is the target's",
+        "measure; the CPU time next to it moves less when other work shares the machine.",
         "",
     ]
-    header = "| crate | dependencies | " + " | ".join(f"clean {p} build" for p, _ in profiles) + " |"
+    header = "| crate | dependencies | " + " | ".join(
+        f"clean {p} build: wall (CPU user + sys)" for p, _ in profiles
+    ) + " |"
     lines += [header, "| --- | --- |" + " --- |" * len(profiles)]
     timings = {profile: hyperfine_rows(path) for profile, path in profiles}
     names = list(next(iter(timings.values())).keys())
@@ -385,7 +399,12 @@ def footprint(results, summary):
         cells = []
         for profile, _ in profiles:
             row = timings[profile].get(name)
-            cells.append("?" if row is None else f"{seconds(row['median'])} ({row['runs']} run{'s' if row['runs'] > 1 else ''})")
+            cells.append(
+                "?"
+                if row is None
+                else f"{seconds(row['median'])} ({seconds(row['cpu'])}), "
+                f"{row['runs']} run{'s' if row['runs'] > 1 else ''}"
+            )
         lines.append(f"| {name} | {deps.get(name, '?')} | " + " | ".join(cells) + " |")
     lines.append("")
     for name in names:
@@ -403,7 +422,8 @@ def footprint(results, summary):
                 continue
             summary.add(
                 f"faster clean {profile} build than the {name}",
-                f"{seconds(ours['median'])} vs {seconds(theirs['median'])} ({ours['median'] / theirs['median']:.2f}×)",
+                f"{seconds(ours['median'])} vs {seconds(theirs['median'])} "
+                f"({ours['median'] / theirs['median']:.2f}×; CPU {ours['cpu'] / theirs['cpu']:.2f}×)",
                 ours["median"] < theirs["median"],
             )
     for file, title in (
@@ -414,7 +434,7 @@ def footprint(results, summary):
         if os.path.exists(path):
             names_text = ", ".join(f"`{n}`" for n in read_text(path).split())
             lines += [f"{title}: {names_text or 'none'}.", ""]
-    return lines
+    return lines + commands(results, "footprint")
 
 
 def main():
@@ -440,7 +460,9 @@ def main():
     analysis = os.path.join(os.path.dirname(os.path.abspath(__file__)), "ANALYSIS.md")
     if os.path.exists(analysis):
         out += [read_text(analysis), ""]
-    sys.stdout.write("\n".join(out))
+    # Sections end with a blank line and some parts start with one: keep one.
+    text = "\n".join(line for i, line in enumerate(out) if line or i == 0 or out[i - 1])
+    sys.stdout.write(text + "\n")
 
 
 if __name__ == "__main__":

@@ -58,6 +58,14 @@ note_load() { printf '%s\t%s\n' "$1" "$(cut -d' ' -f1-3 /proc/loadavg)" >>"$RESU
 COMMIT="$(git rev-parse --short HEAD)$(git diff --quiet HEAD -- crates openapi xtask Cargo.toml Cargo.lock || echo '+uncommitted changes')"
 # When and on what each section was measured.
 measured() { printf '%s\t%s\n' "$(date -u '+%Y-%m-%d %H:%M UTC')" "$COMMIT" >"$RESULTS/$1.when"; }
+# commands SECTION COMMAND...: the commands a section timed, for the report, with the
+# machine's paths replaced by names ($TMP: this run's scratch directory).
+commands() {
+  local section="$1"
+  shift
+  printf '%s\n' "$@" | sed -e "s|$SCRATCH|\$TMP|g" -e "s|$REPO_ROOT/||g" -e "s|$REPO_ROOT|.|g" \
+    -e "s|$PY/|\$VENV/bin/|g" -e "s|$CARGO_TARGET_DIR/|\$CARGO_TARGET_DIR/|g" >"$RESULTS/$section.commands"
+}
 
 log "tools"
 ensure_apt hyperfine
@@ -94,12 +102,14 @@ if wants regen; then
   done
   # Each timed run starts without its outputs, so both write every file each time.
   note_load regen-start
+  ours_command="$XTASK generate --root $copy"
+  theirs_command="$OPENAPI_GENERATOR ${OPENAPI_ARGS[*]} -i $SCRATCH/spec.json -o $theirs_out"
   hyperfine --style basic --warmup "$REGEN_WARMUP" --runs "$REGEN_RUNS" \
     --export-json "$RESULTS/regen.json" \
-    -n "xtask generate" --prepare "rm -f ${ours_outputs[*]}" \
-    "$XTASK generate --root $copy" \
-    -n "openapi-generator-cli generate -g rust" --prepare "rm -rf $theirs_out" \
-    "$OPENAPI_GENERATOR ${OPENAPI_ARGS[*]} -i $SCRATCH/spec.json -o $theirs_out"
+    -n "xtask generate" --prepare "rm -f ${ours_outputs[*]}" "$ours_command" \
+    -n "openapi-generator-cli generate -g rust" --prepare "rm -rf $theirs_out" "$theirs_command"
+  commands regen "hyperfine --warmup $REGEN_WARMUP --runs $REGEN_RUNS, each run after deleting its outputs:" \
+    "  $ours_command" "  $theirs_command"
   note_load regen-end
   for f in "${ours_outputs[@]}"; do
     cmp -s "$f" "${f#"$copy/"}" || die "the timed xtask runs did not write ${f#"$copy/"}"
@@ -114,6 +124,7 @@ if wants request; then
   note_load request-start
   cargo bench --locked -p "$CLIENT_CRATE" --bench request_path
   note_load request-end
+  commands request "cargo bench --locked -p $CLIENT_CRATE --bench request_path"
   rm -rf "$RESULTS/criterion-request_path"
   cp -r "$CARGO_TARGET_DIR/criterion/request_path" "$RESULTS/criterion-request_path"
   measured request
@@ -130,6 +141,8 @@ if wants e2e; then
       cargo bench --locked -p "$CLIENT_CRATE" --bench end_to_end
     note_load "e2e-$auth-end"
   done
+  commands e2e "cargo build --release --locked -p workspace-orders-mock" \
+    "WORKSPACE_ORDERS_MOCK_BIN=$CARGO_TARGET_DIR/release/workspace-orders-mock BENCH_E2E_AUTH=aksk|token cargo bench --locked -p $CLIENT_CRATE --bench end_to_end"
   measured e2e
 fi
 
@@ -143,6 +156,7 @@ if wants footprint; then
   cargo fetch --locked --quiet
   (cd "$theirs" && cargo fetch --locked --quiet)
   RUSTLS=(--no-default-features --features rustls)
+  footprint_commands=()
   for profile in $FOOTPRINT_PROFILES; do
     log "clean $profile builds"
     note_load "footprint-$profile-start"
@@ -156,6 +170,8 @@ if wants footprint; then
       "env CARGO_TARGET_DIR=$SCRATCH/target-theirs-rustls $build --manifest-path $theirs/Cargo.toml ${RUSTLS[*]}"
     note_load "footprint-$profile-end"
     rm -rf "$SCRATCH"/target-*
+    footprint_commands+=("$build --manifest-path $REPO_ROOT/Cargo.toml -p $CLIENT_CRATE"
+      "$build --manifest-path $theirs/Cargo.toml" "$build --manifest-path $theirs/Cargo.toml ${RUSTLS[*]}")
   done
   # Distinct packages of the normal (non-dev, non-build) dependency graph, the
   # crate itself included.
@@ -171,6 +187,10 @@ if wants footprint; then
   names --manifest-path "$theirs/Cargo.toml" "${RUSTLS[@]}" >"$SCRATCH/theirs.txt"
   comm -23 "$SCRATCH/ours.txt" "$SCRATCH/theirs.txt" | grep -vx "$CLIENT_CRATE" >"$RESULTS/deps-only-ours.txt" || true
   comm -13 "$SCRATCH/ours.txt" "$SCRATCH/theirs.txt" | grep -vx "$OPENAPI_CRATE" >"$RESULTS/deps-only-openapi.txt" || true
+  commands footprint "$OPENAPI_GENERATOR ${OPENAPI_ARGS[*]} -i openapi/workspace-orders.json -o $theirs" \
+    "hyperfine --runs $FOOTPRINT_RUNS, each run in an emptied CARGO_TARGET_DIR of its own:" \
+    "${footprint_commands[@]/#/  }" \
+    "cargo tree -e normal --prefix none -p $CLIENT_CRATE | sort -u | wc -l (and the same for the generated crate)"
   measured footprint
 fi
 

@@ -2,8 +2,8 @@
 //! mock server, next to a raw `reqwest::Client` posting the same bytes with the same
 //! headers to the same server with the same number of requests in flight.
 //!
-//! The mock runs as its own process (`workspace-orders-mock --port 0`), so the two
-//! sides share nothing but the server. Rounds alternate between the sides so that
+//! The mock runs as its own process (`workspace-orders-mock --port 0`), so its CPU
+//! time is told apart from the client side's. Rounds alternate between the sides so that
 //! load from elsewhere on the machine falls on both; every response must be a 200
 //! with an order id, so a rejected request cannot pass for a fast one. Each round
 //! also records the CPU time this process (the HTTP client side) and the mock spent
