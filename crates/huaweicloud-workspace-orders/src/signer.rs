@@ -189,15 +189,17 @@ pub fn canonical_request(request: &reqwest::Request, body: &[u8]) -> (String, St
         .collect();
     headers.sort_unstable();
     let mut signed_headers = String::new();
+    let mut previous = None;
     for (name, _) in &headers {
         // Sorted, so a repeated name follows itself: list it once.
-        if !signed_headers.is_empty() && signed_headers.rsplit(';').next() == Some(*name) {
+        if previous == Some(*name) {
             continue;
         }
-        if !signed_headers.is_empty() {
+        if previous.is_some() {
             signed_headers.push(';');
         }
         signed_headers.push_str(name);
+        previous = Some(*name);
     }
 
     let url = request.url();

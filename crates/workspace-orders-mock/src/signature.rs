@@ -7,7 +7,7 @@
 //! keyed with the secret key.
 
 use hmac::{Hmac, Mac};
-use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, percent_decode, utf8_percent_encode};
+use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, percent_decode, percent_encode};
 use sha2::{Digest, Sha256};
 
 /// The algorithm name in `Authorization` and the string to sign.
@@ -36,11 +36,8 @@ pub struct SignedParts<'a> {
 }
 
 fn encode_bytes(bytes: &[u8]) -> String {
-    // Bytes that are not UTF-8 are still encoded byte by byte.
-    match std::str::from_utf8(bytes) {
-        Ok(text) => utf8_percent_encode(text, RESERVED).to_string(),
-        Err(_) => percent_encoding::percent_encode(bytes, RESERVED).to_string(),
-    }
+    // Byte by byte, so bytes that are not UTF-8 are encoded too.
+    percent_encode(bytes, RESERVED).to_string()
 }
 
 /// The path, each segment decoded then re-encoded, always ending in `/`.
