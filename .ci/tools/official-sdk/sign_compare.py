@@ -32,7 +32,7 @@ import sys
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
-from urllib.parse import quote
+from urllib.parse import parse_qsl, quote
 
 from huaweicloudsdkcore.auth.credentials import BasicCredentials
 from huaweicloudsdkcore.sdk_request import SdkRequest
@@ -147,8 +147,6 @@ def sdk_canonical_request(item: dict[str, Any], secret_key: str) -> str:
     schema, rest = item["url"].split("://", 1)
     host, _, path_query = rest.partition("/")
     path, _, query = ("/" + path_query).partition("?")
-    from urllib.parse import parse_qsl
-
     request = SdkRequest(
         method=item["method"],
         schema=schema,
