@@ -73,7 +73,8 @@ impl OrdersClientBuilder {
     }
 
     /// Like [`region`](Self::region), but accepts a region outside the catalogue at
-    /// `https://workspace.{region}.myhuaweicloud.com`.
+    /// `https://workspace.{region}.myhuaweicloud.com`; `createAppOrder` there needs
+    /// `HUAWEICLOUD_SDK_REGION_WORKSPACEAPP_<REGION>` (no guessed host for it).
     pub fn region_allowing_unknown(mut self, region: impl Into<String>) -> Self {
         self.target = Some(Target::Region(region.into(), RegionPolicy::AllowUnknown));
         self
@@ -171,13 +172,14 @@ impl OrdersClient {
 
     /// A generated [`Client`] for `service`'s endpoint, with the same credentials and
     /// HTTP client, for direct use of the generated builders (their errors are the
-    /// generated `progenitor_client::Error`).
-    pub fn generated_client(&self, service: Service) -> Client {
-        Client::new_with_client(
-            self.endpoints.service_url(service).as_str(),
+    /// generated `progenitor_client::Error`); an error where the service has no
+    /// endpoint in the client's region.
+    pub fn generated_client(&self, service: Service) -> Result<Client, EndpointError> {
+        Ok(Client::new_with_client(
+            self.endpoints.service_url(service)?.as_str(),
             self.http.clone(),
             ClientContext::from_shared(self.credentials.clone(), Some(service), None),
-        )
+        ))
     }
 
     /// The generated client for one call of `operation`, recording its response.
@@ -193,9 +195,15 @@ impl OrdersClient {
                       Credentials::with_project_id or OrdersClient::for_project"
                     .to_owned(),
             })?;
+        let base_url =
+            self.endpoints
+                .base_url(operation)
+                .map_err(|error| Error::InvalidRequest {
+                    message: error.to_string(),
+                })?;
         let slot = CaptureSlot::default();
         let client = Client::new_with_client(
-            self.endpoints.base_url(operation).as_str(),
+            base_url.as_str(),
             self.http.clone(),
             ClientContext::from_shared(
                 self.credentials.clone(),

@@ -8,8 +8,10 @@
 //! - [`credentials`]: IAM token, permanent or temporary AK/SK, project id,
 //!   loading from the official `HUAWEICLOUD_SDK_*` variables;
 //! - [`signer`]: `SDK-HMAC-SHA256` signing, as the official SDKs do it;
-//! - [`endpoint`]: region → endpoint per operation (`workspace.{region}`, and
-//!   `appstream.{region}` for the v1 order where it exists), overrides;
+//! - [`endpoint`]: region → endpoint per operation, from the official SDKs' catalogue
+//!   of 18 Workspace regions (`workspace.{region}`) and 17 WorkspaceApp regions for the
+//!   v1 order (`appstream.{region}` in five of them, the Workspace host in the
+//!   others; none in eu-west-101), overrides;
 //! - [`hooks`]: what goes on the wire (only the documented headers, the
 //!   authentication headers, `Accept: application/json`, `X-Project-Id` and
 //!   `User-Agent: huaweicloud-workspace-orders/<version>`);
@@ -89,7 +91,7 @@
 //!     .region("cn-north-4")
 //!     .build()?;
 //! let placed = orders
-//!     .generated_client(Service::Workspace)
+//!     .generated_client(Service::Workspace)?
 //!     .create_desktop_order()
 //!     .project_id("0123456789abcdef0123456789abcdef")
 //!     .body(body)

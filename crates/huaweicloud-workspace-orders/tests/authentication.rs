@@ -310,6 +310,7 @@ async fn the_generated_client_refuses_an_operation_of_another_service() {
         serde_json::from_value(support::valid_body("createAppOrder")).unwrap();
     let error = client
         .generated_client(Service::Workspace)
+        .unwrap()
         .create_app_order()
         .project_id(PROJECT)
         .body(body)
@@ -324,7 +325,7 @@ async fn the_generated_client_refuses_an_operation_of_another_service() {
 async fn path_tricks_in_a_project_id_are_refused() {
     let server = Server::start(Answer::order_placed()).await;
     let client = client(Credentials::iam_token(TOKEN).unwrap(), &server.base_url);
-    let generated = client.generated_client(Service::Workspace);
+    let generated = client.generated_client(Service::Workspace).unwrap();
     for project in ["..", ".", "a/b", "a?b", "a b", ""] {
         let body: types::PeriodicOrderRequest =
             serde_json::from_value(support::valid_body("createPeriodicOrder")).unwrap();
