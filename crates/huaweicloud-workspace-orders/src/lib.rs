@@ -116,6 +116,7 @@ pub mod error;
 mod generated;
 pub mod hooks;
 pub mod operation;
+pub mod prepared;
 pub mod signer;
 
 pub use client::{OrdersClient, OrdersClientBuilder};
