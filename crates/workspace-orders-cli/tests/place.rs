@@ -363,7 +363,12 @@ fn a_dry_run_with_ak_sk_prints_the_signed_request_without_secrets_and_sends_noth
         "{authorization}"
     );
     // println! ends the output with one newline after the body.
-    let body = text.split("\n\n").nth(1).unwrap().strip_suffix('\n').unwrap();
+    let body = text
+        .split("\n\n")
+        .nth(1)
+        .unwrap()
+        .strip_suffix('\n')
+        .unwrap();
     assert_eq!(header("content-length"), body.len().to_string());
     let sent: serde_json::Value = serde_json::from_str(body).unwrap();
     let file: serde_json::Value =
