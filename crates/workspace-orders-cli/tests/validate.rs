@@ -161,3 +161,24 @@ fn an_unreadable_file_is_bad_usage() {
     assert_eq!(run.code, 3, "{run:?}");
     assert!(run.stderr.contains("no/such/file.json"), "{run:?}");
 }
+
+/// The JSON Schema sees the last of two equal members; the client's own reading
+/// refuses the body, and so does validate.
+#[test]
+fn a_duplicate_member_is_refused_as_the_client_refuses_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let duplicate = temp_file(
+        &dir,
+        "duplicate.json",
+        r#"{"type": "addVolumes", "resources": [{"add_volumes": {
+  "desktop_id": "8d049b4e-4f1e-4ed5-b3a9-a7f0f15658a7",
+  "volumes": [{"type": "SAS", "size": 50, "size": 50}]}}]}"#,
+    );
+    let run = run(&["validate", "--operation", "periodic", &duplicate], &[]);
+    assert_eq!(run.code, 1, "{run:?}");
+    assert!(
+        run.stdout
+            .contains(":3:15: $.resources[0].add_volumes.volumes[0]: duplicate field `size`"),
+        "{run:?}"
+    );
+}
