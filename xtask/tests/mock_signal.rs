@@ -48,5 +48,8 @@ fn killing_the_xtask_pid_frees_the_mock_port() {
             Err(_) => break false,
         }
     };
-    assert!(freed, "{address} is still in use after the xtask PID was killed");
+    assert!(
+        freed,
+        "{address} is still in use after the xtask PID was killed"
+    );
 }
