@@ -30,7 +30,7 @@ fn credentials(args: &PlaceArgs) -> Result<Credentials, Usage> {
             match std::env::var(ENV_PROJECT_ID) {
                 Ok(project) if args.project_id.is_none() => credentials
                     .with_project_id(project)
-                    .map_err(|e| Usage(e.to_string()))?,
+                    .map_err(|e| Usage(format!("{ENV_PROJECT_ID}: {e}")))?,
                 _ => credentials,
             }
         }
