@@ -144,3 +144,24 @@ fn json_output_parses_on_every_command() {
         let _: Value = result.json();
     }
 }
+
+/// Piped output (not a terminal) has no colour codes and no progress lines, even
+/// without `NO_COLOR`.
+#[test]
+fn piped_output_has_no_colour_or_progress() {
+    let bad = support::repository().join("crates/workspace-orders-cli/tests/commands.rs");
+    let good = examples_dir().join("periodic-add-volumes.json");
+    let output = std::process::Command::new(env!("CARGO_BIN_EXE_workspace-orders"))
+        .args(["validate", good.to_str().unwrap(), bad.to_str().unwrap()])
+        .env_remove("NO_COLOR")
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stdout.contains(": valid (createPeriodicOrder"), "{stdout}");
+    assert!(stdout.contains(": 1 problem"), "{stdout}");
+    assert!(
+        !stdout.contains('\x1b') && !stderr.contains('\x1b'),
+        "{stdout}{stderr}"
+    );
+}
