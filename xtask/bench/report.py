@@ -457,6 +457,10 @@ def main():
         "",
     ]
     out += summary.lines() + machine(results) + [""] + body
+    # Written by first_order.sh, which measures on its own (two clean builds).
+    first_order = os.path.join(os.path.dirname(os.path.abspath(__file__)), "first-order.md")
+    if os.path.exists(first_order):
+        out += [read_text(first_order), ""]
     analysis = os.path.join(os.path.dirname(os.path.abspath(__file__)), "ANALYSIS.md")
     if os.path.exists(analysis):
         out += [read_text(analysis), ""]

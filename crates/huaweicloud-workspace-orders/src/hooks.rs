@@ -24,6 +24,7 @@ use crate::capture::{CaptureSlot, Captured};
 use crate::credentials::{Auth, Credentials, validate_project_id};
 use crate::endpoint::Service;
 use crate::operation::Operation;
+use crate::prepared::DryRunSlot;
 use crate::signer;
 
 /// The header carrying an IAM token.
@@ -45,6 +46,8 @@ pub struct ClientContext {
     credentials: Arc<Credentials>,
     service: Option<Service>,
     pub(crate) capture: Option<CaptureSlot>,
+    /// Set for a dry run ([`crate::prepared`]): `pre` records the request and stops.
+    pub(crate) dry_run: Option<DryRunSlot>,
 }
 
 impl fmt::Debug for ClientContext {
@@ -64,6 +67,7 @@ impl ClientContext {
             credentials: Arc::new(credentials),
             service: None,
             capture: None,
+            dry_run: None,
         }
     }
 
@@ -85,6 +89,7 @@ impl ClientContext {
             credentials,
             service,
             capture,
+            dry_run: None,
         }
     }
 
@@ -209,7 +214,11 @@ impl ClientHooks<ClientContext> for crate::Client {
     ) -> Result<(), progenitor_client::Error<E>> {
         self.inner()
             .prepare(request, info.operation_id, OffsetDateTime::now_utc())
-            .map_err(progenitor_client::Error::InvalidRequest)
+            .map_err(progenitor_client::Error::InvalidRequest)?;
+        match &self.inner().dry_run {
+            Some(slot) => Err(progenitor_client::Error::InvalidRequest(slot.stop(request))),
+            None => Ok(()),
+        }
     }
 
     async fn exec(

@@ -17,7 +17,46 @@
 //!   `User-Agent: huaweicloud-workspace-orders/<version>`);
 //! - [`error`]: errors carrying HTTP status, `X-Request-Id` and the raw body;
 //! - [`OrdersClient`]: all of it together, with timeouts (connect
-//!   10 s, total 60 s by default, configurable).
+//!   10 s, total 60 s by default, configurable);
+//! - [`prepared`]: dry runs, the exact signed request without sending it.
+//!
+//! `use huaweicloud_workspace_orders::prelude::*;` brings in [`OrdersClient`],
+//! [`Credentials`], the error types ([`Error`], [`Outcome`](error::Outcome),
+//! [`ApiErrorBody`](error::ApiErrorBody)) and [`types`]. [`Error`] at the crate root is
+//! the error every [`OrdersClient`] call returns; the generated code's own error is
+//! [`GeneratedError`], met only when using [`Client`] directly.
+//!
+//! # Against the mock server or another base URL
+//!
+//! [`OrdersClientBuilder::region`] sends to Huawei Cloud's endpoints;
+//! [`OrdersClientBuilder::base_url`] sends every operation to one base URL instead: the
+//! repository's mock server (`cargo run -p workspace-orders-mock`, which accepts the
+//! token `mock-token`), a proxy, a test double. Plain `http` is accepted only to a
+//! loopback address.
+//!
+//! ```no_run
+//! use huaweicloud_workspace_orders::prelude::*;
+//!
+//! # async fn mock() -> Result<(), Box<dyn std::error::Error>> {
+//! let credentials = Credentials::iam_token("mock-token")?
+//!     .with_project_id("0123456789abcdef0123456789abcdef")?;
+//! let client = OrdersClient::builder(credentials)
+//!     .base_url("http://127.0.0.1:8080")
+//!     .build()?;
+//! let order: types::PeriodicOrderRequest = serde_json::from_str(
+//!     r#"{"type": "addVolumes", "resources": [{"add_volumes": {
+//!           "desktop_id": "8d049b4e-4f1e-4ed5-b3a9-a7f0f15658a7",
+//!           "volumes": [{"type": "SAS", "size": 50}]}}]}"#,
+//! )?;
+//! let result: Result<_, Error<types::OrderError>> = client.create_periodic_order(order).await;
+//! println!("{:?}", result?.order_id);
+//! # Ok(())
+//! # }
+//! ```
+//!
+//! [`Endpoints::custom`](endpoint::Endpoints::custom) sets one base URL per service,
+//! and `HUAWEICLOUD_SDK_REGION_WORKSPACE_<REGION>` overrides a region's endpoint as
+//! the official SDKs do ([`endpoint`]).
 //!
 //! # Placing an order
 //!
@@ -118,12 +157,30 @@ pub mod error;
 mod generated;
 pub mod hooks;
 pub mod operation;
+pub mod prepared;
 pub mod signer;
 
 pub use client::{OrdersClient, OrdersClientBuilder};
 pub use credentials::Credentials;
+// The generated `Error` and `prelude` are shadowed by the two below.
 pub use generated::*;
 pub use hooks::ClientContext;
+
+/// The error of every [`OrdersClient`] call (see [`error`]).
+pub use error::Error;
+/// The generated [`Client`]'s own error, returned by its builders' `send()`; prefer
+/// [`OrdersClient`], whose calls return [`Error`].
+pub use progenitor_client::Error as GeneratedError;
+
+/// What most programs need: `use huaweicloud_workspace_orders::prelude::*;`.
+pub mod prelude {
+    /// The generated client, for direct use (see the crate docs).
+    pub use crate::Client;
+    pub use crate::client::{OrdersClient, OrdersClientBuilder};
+    pub use crate::credentials::Credentials;
+    pub use crate::error::{ApiErrorBody, Error, Outcome};
+    pub use crate::types;
+}
 
 /// The repository README's Rust examples, compiled as doc tests so they stay true.
 #[cfg(doctest)]
