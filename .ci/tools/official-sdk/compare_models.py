@@ -90,7 +90,8 @@ KINDS = (
 
 SCALARS = {"str": "string", "int": "integer", "float": "number", "bool": "boolean"}
 
-ERRATA_LINE = re.compile(r"sdk-check: `(\S+) (\S+) (\S+)`")
+# `<operationId> <kind> <path>` (the format described in ERRATA.md itself) is not an entry.
+ERRATA_LINE = re.compile(r"sdk-check: `([A-Za-z]\w*) (\S+) (\S+)`")
 ERRATA_ENTRY = re.compile(r"^### (E\d+)\b")
 
 
