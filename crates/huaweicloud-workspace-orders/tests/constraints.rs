@@ -292,3 +292,43 @@ fn open_list_constants_are_the_spec_values() {
         types::DesktopImageType::MARKET
     );
 }
+
+/// The name patterns ERRATA E25 and E17 re-decided: Chinese characters where
+/// the SDK allows them, `=` in tags; what every source excludes is still
+/// refused.
+#[test]
+fn names_accept_chinese_and_tags_accept_equals_but_not_what_all_sources_refuse() {
+    fn ok<T: TryFrom<&'static str>>(value: &'static str) -> bool {
+        T::try_from(value).is_ok()
+    }
+    // Desktop pool names: Chinese characters, letters, digits, hyphens.
+    assert!(ok::<types::CreateDesktopPoolReqName>("研发-pool-01"));
+    assert!(ok::<types::CreateDesktopPoolReqName>("桌面池"));
+    assert!(!ok::<types::CreateDesktopPoolReqName>("pool 01"));
+    assert!(!ok::<types::CreateDesktopPoolReqName>("pool_01"));
+    // Desktop names: start with a letter or digit, no hyphen at the end.
+    for computer_name in [
+        ok::<types::PeriodicDesktopComputerName> as fn(&'static str) -> bool,
+        ok::<types::DesktopOrderDesktopComputerName>,
+    ] {
+        assert!(computer_name("pc研发01"));
+        assert!(computer_name("a桌面"));
+        assert!(!computer_name("桌面a"), "must start with a letter or digit");
+        assert!(!computer_name("a桌面-"), "must not end with a hyphen");
+        assert!(!computer_name("a_b"));
+    }
+    // User-group names of attach_user_infos.
+    assert!(ok::<types::AttachInstancesUserInfoUserName>("研发组_1"));
+    assert!(!ok::<types::AttachInstancesUserInfoUserName>("group 1"));
+    // This desktop name stays ASCII: every source agrees.
+    assert!(!ok::<types::AttachInstancesDesktopInfoComputerName>(
+        "a桌面"
+    ));
+    // Tags: `=` (the SDK allows it), not `*<>,|/` (no source does).
+    assert!(ok::<types::TagKey>("env=prod"));
+    assert!(ok::<types::TagValue>("a:b+c@d.e"));
+    for refused in ["a*b", "a<b", "a>b", "a,b", "a|b", "a/b"] {
+        assert!(!ok::<types::TagKey>(refused), "{refused}");
+        assert!(!ok::<types::TagValue>(refused), "{refused}");
+    }
+}
