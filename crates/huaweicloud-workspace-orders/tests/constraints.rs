@@ -235,17 +235,16 @@ fn open_list_constants_are_the_spec_values() {
         .collect();
     macro_rules! generated {
         ($($name:ident),* $(,)?) => {{
-            let mut lists: Vec<(&str, Vec<(String, Option<&str>)>, bool)> = Vec::new();
-            $(
-                lists.push((
+            let lists: Vec<(&str, Vec<(String, Option<&str>)>, bool)> = vec![$(
+                (
                     stringify!($name),
                     types::$name::KNOWN
                         .iter()
                         .map(|v| (v.as_str().to_string(), v.description()))
                         .collect(),
                     types::$name::from(UNLISTED).is_known(),
-                ));
-            )*
+                ),
+            )*];
             lists
         }};
     }
