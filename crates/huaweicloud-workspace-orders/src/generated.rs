@@ -756,7 +756,7 @@ pub mod types {
         ///User ID if type is USER, user group ID if type is GROUP (the service checks that the group exists).
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub user_id: ::std::option::Option<::std::string::String>,
-        ///Name of the user (type USER) or user group (type GROUP), letters, digits, hyphens (-) and underscores (_) only. For a USER: LITE_AD domains 1 to 20 characters starting with a letter, LOCAL_AD domains 1 to 64 characters starting with a letter or digit; at most 20 characters for Windows and 64 for Linux desktops; it must exist and cannot equal the desktop name. A GROUP name may also contain Chinese characters (the SDK's original description; the English page drops them); the pattern accepts any non-ASCII character for them.
+        ///Name of the user (type USER) or user group (type GROUP), letters, digits, hyphens (-) and underscores (_) only. For a USER: LITE_AD domains 1 to 20 characters starting with a letter, LOCAL_AD domains 1 to 64 characters starting with a letter or digit; at most 20 characters for Windows and 64 for Linux desktops; it must exist and cannot equal the desktop name. A GROUP name may also contain Chinese characters (the SDK's original description; the English page drops them); the pattern accepts any character from U+0080 to U+FFFF for them.
         pub user_name: AttachInstancesUserInfoUserName,
     }
     impl AttachInstancesUserInfo {
@@ -820,7 +820,7 @@ pub mod types {
             value.parse()
         }
     }
-    ///Name of the user (type USER) or user group (type GROUP), letters, digits, hyphens (-) and underscores (_) only. For a USER: LITE_AD domains 1 to 20 characters starting with a letter, LOCAL_AD domains 1 to 64 characters starting with a letter or digit; at most 20 characters for Windows and 64 for Linux desktops; it must exist and cannot equal the desktop name. A GROUP name may also contain Chinese characters (the SDK's original description; the English page drops them); the pattern accepts any non-ASCII character for them.
+    ///Name of the user (type USER) or user group (type GROUP), letters, digits, hyphens (-) and underscores (_) only. For a USER: LITE_AD domains 1 to 20 characters starting with a letter, LOCAL_AD domains 1 to 64 characters starting with a letter or digit; at most 20 characters for Windows and 64 for Linux desktops; it must exist and cannot equal the desktop name. A GROUP name may also contain Chinese characters (the SDK's original description; the English page drops them); the pattern accepts any character from U+0080 to U+FFFF for them.
     #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[serde(transparent)]
     pub struct AttachInstancesUserInfoUserName(::std::string::String);
@@ -845,11 +845,10 @@ pub mod types {
                 return Err("shorter than 1 characters".into());
             }
             static PATTERN: ::std::sync::LazyLock<::regress::Regex> = ::std::sync::LazyLock::new(||
-            { ::regress::Regex::new("^(?:[A-Za-z0-9_-]|[^\\x00-\\x7F])+$").unwrap() });
+            { ::regress::Regex::new("^[A-Za-z0-9_\\u0080-\\uFFFF-]+$").unwrap() });
             if PATTERN.find(value).is_none() {
                 return Err(
-                    "doesn't match pattern \"^(?:[A-Za-z0-9_-]|[^\\x00-\\x7F])+$\""
-                        .into(),
+                    "doesn't match pattern \"^[A-Za-z0-9_\\u0080-\\uFFFF-]+$\"".into(),
                 );
             }
             Ok(Self(value.to_string()))
@@ -1168,7 +1167,7 @@ pub mod types {
         ///Image ID, used together with product_id to create desktops from custom images.
         pub image_id: ::std::string::String,
         pub image_type: crate::generated::types::DesktopImageType,
-        ///Desktop pool name, which must be unique: 1 to 255 (the SDK says 64) Chinese characters, uppercase letters, lowercase letters, digits and hyphens (-). Chinese characters are in the SDK's original description and the Terraform provider's, not in the English page; the pattern accepts any non-ASCII character for them.
+        ///Desktop pool name, which must be unique: 1 to 255 (the SDK says 64) Chinese characters, uppercase letters, lowercase letters, digits and hyphens (-). Chinese characters are in the SDK's original description and the Terraform provider's, not in the English page; the pattern accepts any character from U+0080 to U+FFFF for them.
         pub name: CreateDesktopPoolReqName,
         ///OU name, used for connecting to the AD. The OU must be created in the AD in advance.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -1200,7 +1199,7 @@ pub mod types {
             Default::default()
         }
     }
-    ///Desktop pool name, which must be unique: 1 to 255 (the SDK says 64) Chinese characters, uppercase letters, lowercase letters, digits and hyphens (-). Chinese characters are in the SDK's original description and the Terraform provider's, not in the English page; the pattern accepts any non-ASCII character for them.
+    ///Desktop pool name, which must be unique: 1 to 255 (the SDK says 64) Chinese characters, uppercase letters, lowercase letters, digits and hyphens (-). Chinese characters are in the SDK's original description and the Terraform provider's, not in the English page; the pattern accepts any character from U+0080 to U+FFFF for them.
     #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[serde(transparent)]
     pub struct CreateDesktopPoolReqName(::std::string::String);
@@ -1227,10 +1226,10 @@ pub mod types {
                 return Err("shorter than 1 characters".into());
             }
             static PATTERN: ::std::sync::LazyLock<::regress::Regex> = ::std::sync::LazyLock::new(||
-            { ::regress::Regex::new("^(?:[A-Za-z0-9-]|[^\\x00-\\x7F])+$").unwrap() });
+            { ::regress::Regex::new("^[A-Za-z0-9\\u0080-\\uFFFF-]+$").unwrap() });
             if PATTERN.find(value).is_none() {
                 return Err(
-                    "doesn't match pattern \"^(?:[A-Za-z0-9-]|[^\\x00-\\x7F])+$\"".into(),
+                    "doesn't match pattern \"^[A-Za-z0-9\\u0080-\\uFFFF-]+$\"".into(),
                 );
             }
             Ok(Self(value.to_string()))
@@ -1625,7 +1624,7 @@ pub mod types {
     )]
     #[serde(deny_unknown_fields)]
     pub struct DesktopOrderDesktop {
-        ///Desktop name, which must be unique: 1 to 15 letters, Chinese characters, digits and hyphens (-), starting with a letter or digit and not ending with a hyphen; a Chinese character counts as 2. Chinese characters are in the SDK's original description, not in the English page; the pattern accepts any non-ASCII character for them.
+        ///Desktop name, which must be unique: 1 to 15 letters, Chinese characters, digits and hyphens (-), starting with a letter or digit and not ending with a hyphen; a Chinese character counts as 2. Chinese characters are in the SDK's original description, not in the English page; the pattern accepts any character from U+0080 to U+FFFF for them.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub computer_name: ::std::option::Option<DesktopOrderDesktopComputerName>,
         ///ID of the desktop whose data disks are copied. If specified, copy_volume_ids cannot be empty (official SDK Desktop, shared with page 002's table; not in page 004's table).
@@ -1662,7 +1661,7 @@ pub mod types {
             Default::default()
         }
     }
-    ///Desktop name, which must be unique: 1 to 15 letters, Chinese characters, digits and hyphens (-), starting with a letter or digit and not ending with a hyphen; a Chinese character counts as 2. Chinese characters are in the SDK's original description, not in the English page; the pattern accepts any non-ASCII character for them.
+    ///Desktop name, which must be unique: 1 to 15 letters, Chinese characters, digits and hyphens (-), starting with a letter or digit and not ending with a hyphen; a Chinese character counts as 2. Chinese characters are in the SDK's original description, not in the English page; the pattern accepts any character from U+0080 to U+FFFF for them.
     #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[serde(transparent)]
     pub struct DesktopOrderDesktopComputerName(::std::string::String);
@@ -1692,13 +1691,13 @@ pub mod types {
             static PATTERN: ::std::sync::LazyLock<::regress::Regex> = ::std::sync::LazyLock::new(||
             {
                 ::regress::Regex::new(
-                        "^[A-Za-z0-9](?:(?:[A-Za-z0-9-]|[^\\x00-\\x7F])*(?:[A-Za-z0-9]|[^\\x00-\\x7F]))?$",
+                        "^[A-Za-z0-9]([A-Za-z0-9\\u0080-\\uFFFF-]*[A-Za-z0-9\\u0080-\\uFFFF])?$",
                     )
                     .unwrap()
             });
             if PATTERN.find(value).is_none() {
                 return Err(
-                    "doesn't match pattern \"^[A-Za-z0-9](?:(?:[A-Za-z0-9-]|[^\\x00-\\x7F])*(?:[A-Za-z0-9]|[^\\x00-\\x7F]))?$\""
+                    "doesn't match pattern \"^[A-Za-z0-9]([A-Za-z0-9\\u0080-\\uFFFF-]*[A-Za-z0-9\\u0080-\\uFFFF])?$\""
                         .into(),
                 );
             }
@@ -2669,7 +2668,7 @@ pub mod types {
     )]
     #[serde(deny_unknown_fields)]
     pub struct PeriodicDesktop {
-        ///Desktop name, which must be unique: 1 to 15 letters, Chinese characters, digits and hyphens (-), starting with a letter or digit and not ending with a hyphen; a Chinese character counts as 2. Chinese characters are in the SDK's original description, not in the English page; the pattern accepts any non-ASCII character for them.
+        ///Desktop name, which must be unique: 1 to 15 letters, Chinese characters, digits and hyphens (-), starting with a letter or digit and not ending with a hyphen; a Chinese character counts as 2. Chinese characters are in the SDK's original description, not in the English page; the pattern accepts any character from U+0080 to U+FFFF for them.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub computer_name: ::std::option::Option<PeriodicDesktopComputerName>,
         ///ID of the desktop whose data disks are copied. If specified, copy_volume_ids cannot be empty.
@@ -2706,7 +2705,7 @@ pub mod types {
             Default::default()
         }
     }
-    ///Desktop name, which must be unique: 1 to 15 letters, Chinese characters, digits and hyphens (-), starting with a letter or digit and not ending with a hyphen; a Chinese character counts as 2. Chinese characters are in the SDK's original description, not in the English page; the pattern accepts any non-ASCII character for them.
+    ///Desktop name, which must be unique: 1 to 15 letters, Chinese characters, digits and hyphens (-), starting with a letter or digit and not ending with a hyphen; a Chinese character counts as 2. Chinese characters are in the SDK's original description, not in the English page; the pattern accepts any character from U+0080 to U+FFFF for them.
     #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[serde(transparent)]
     pub struct PeriodicDesktopComputerName(::std::string::String);
@@ -2735,13 +2734,13 @@ pub mod types {
             static PATTERN: ::std::sync::LazyLock<::regress::Regex> = ::std::sync::LazyLock::new(||
             {
                 ::regress::Regex::new(
-                        "^[A-Za-z0-9](?:(?:[A-Za-z0-9-]|[^\\x00-\\x7F])*(?:[A-Za-z0-9]|[^\\x00-\\x7F]))?$",
+                        "^[A-Za-z0-9]([A-Za-z0-9\\u0080-\\uFFFF-]*[A-Za-z0-9\\u0080-\\uFFFF])?$",
                     )
                     .unwrap()
             });
             if PATTERN.find(value).is_none() {
                 return Err(
-                    "doesn't match pattern \"^[A-Za-z0-9](?:(?:[A-Za-z0-9-]|[^\\x00-\\x7F])*(?:[A-Za-z0-9]|[^\\x00-\\x7F]))?$\""
+                    "doesn't match pattern \"^[A-Za-z0-9]([A-Za-z0-9\\u0080-\\uFFFF-]*[A-Za-z0-9\\u0080-\\uFFFF])?$\""
                         .into(),
                 );
             }
@@ -11315,7 +11314,7 @@ pub mod types {
                         min_length: Some(1u32),
                         max_length: Some(15u32),
                         pattern: Some(
-                            "^[A-Za-z0-9](?:(?:[A-Za-z0-9-]|[^\\x00-\\x7F])*(?:[A-Za-z0-9]|[^\\x00-\\x7F]))?$"
+                            "^[A-Za-z0-9]([A-Za-z0-9\\u0080-\\uFFFF-]*[A-Za-z0-9\\u0080-\\uFFFF])?$"
                                 .to_string(),
                         ),
                     }),
@@ -11382,7 +11381,7 @@ pub mod types {
                     Box::new(schemars::schema::StringValidation {
                         min_length: Some(1u32),
                         max_length: None,
-                        pattern: Some("^(?:[A-Za-z0-9_-]|[^\\x00-\\x7F])+$".to_string()),
+                        pattern: Some("^[A-Za-z0-9_\\u0080-\\uFFFF-]+$".to_string()),
                     }),
                 ),
                 ..Default::default()
@@ -11403,7 +11402,7 @@ pub mod types {
                     Box::new(schemars::schema::StringValidation {
                         min_length: Some(1u32),
                         max_length: Some(255u32),
-                        pattern: Some("^(?:[A-Za-z0-9-]|[^\\x00-\\x7F])+$".to_string()),
+                        pattern: Some("^[A-Za-z0-9\\u0080-\\uFFFF-]+$".to_string()),
                     }),
                 ),
                 ..Default::default()
@@ -11467,7 +11466,7 @@ pub mod types {
                         min_length: Some(1u32),
                         max_length: Some(15u32),
                         pattern: Some(
-                            "^[A-Za-z0-9](?:(?:[A-Za-z0-9-]|[^\\x00-\\x7F])*(?:[A-Za-z0-9]|[^\\x00-\\x7F]))?$"
+                            "^[A-Za-z0-9]([A-Za-z0-9\\u0080-\\uFFFF-]*[A-Za-z0-9\\u0080-\\uFFFF])?$"
                                 .to_string(),
                         ),
                     }),
