@@ -119,13 +119,17 @@ def sdk_module(package: str) -> Any:
     try:
         return importlib.import_module(package)
     except ImportError as error:
-        raise SetupError(f"cannot import {package}: {error} (is the pinned SDK installed?)") from error
+        raise SetupError(
+            f"cannot import {package}: {error} (is the pinned SDK installed?)"
+        ) from error
 
 
 def sdk_class(module: Any, name: str, where: str) -> type:
     cls = getattr(module, name, None)
     if not inspect.isclass(cls):
-        raise SetupError(f"{module.__name__}.{name} (needed for {where}) is not a class in this SDK release")
+        raise SetupError(
+            f"{module.__name__}.{name} (needed for {where}) is not a class in this SDK release"
+        )
     return cls
 
 
@@ -188,7 +192,10 @@ class Spec:
     def operation(self, operation_id: str) -> tuple[str, str, dict[str, Any]]:
         for path, item in self.document.get("paths", {}).items():
             for method, operation in item.items():
-                if isinstance(operation, dict) and operation.get("operationId") == operation_id:
+                if (
+                    isinstance(operation, dict)
+                    and operation.get("operationId") == operation_id
+                ):
                     return path, method, operation
         raise SetupError(f"the spec has no operation {operation_id}")
 
@@ -214,12 +221,16 @@ class Comparison:
         self.members = 0
 
     def report(self, kind: str, path: str, detail: str) -> None:
-        self.differences.append(Difference(self.operation.operation_id, kind, path, detail))
+        self.differences.append(
+            Difference(self.operation.operation_id, kind, path, detail)
+        )
 
     def sdk_type_class(self, name: str, where: str) -> type:
         return sdk_class(self.module, name, where)
 
-    def compare_value(self, sdk_type: str, schema: dict[str, Any], path: str, owner: str) -> None:
+    def compare_value(
+        self, sdk_type: str, schema: dict[str, Any], path: str, owner: str
+    ) -> None:
         """One value: the SDK's declared type against the spec's schema."""
         schema = self.spec.resolve(schema, path)
         spec_kind = json_type(schema)
@@ -228,24 +239,42 @@ class Comparison:
         if sdk_type in SCALARS:
             wanted = SCALARS[sdk_type]
             # A JSON number the SDK types as float may be an integer in the spec.
-            if spec_kind != wanted and not (wanted == "number" and spec_kind == "integer"):
-                self.report("type-differs", path, f"SDK {owner}: {sdk_type} ({wanted}); spec: {spec_kind}")
+            if spec_kind != wanted and not (
+                wanted == "number" and spec_kind == "integer"
+            ):
+                self.report(
+                    "type-differs",
+                    path,
+                    f"SDK {owner}: {sdk_type} ({wanted}); spec: {spec_kind}",
+                )
         elif sdk_type == "object":
             return  # any JSON value
         elif list_match:
             if spec_kind != "array":
-                self.report("type-differs", path, f"SDK {owner}: {sdk_type} (array); spec: {spec_kind}")
+                self.report(
+                    "type-differs",
+                    path,
+                    f"SDK {owner}: {sdk_type} (array); spec: {spec_kind}",
+                )
                 return
             if "items" not in schema:
                 raise SetupError(f"{path}: spec array without items")
             self.compare_value(list_match.group(1), schema["items"], f"{path}[]", owner)
         elif dict_match:
             if spec_kind != "object":
-                self.report("type-differs", path, f"SDK {owner}: {sdk_type} (object); spec: {spec_kind}")
+                self.report(
+                    "type-differs",
+                    path,
+                    f"SDK {owner}: {sdk_type} (object); spec: {spec_kind}",
+                )
                 return
             extra = schema.get("additionalProperties")
             if not isinstance(extra, dict):
-                self.report("type-differs", path, f"SDK {owner}: {sdk_type} (map); spec: no additionalProperties schema")
+                self.report(
+                    "type-differs",
+                    path,
+                    f"SDK {owner}: {sdk_type} (map); spec: no additionalProperties schema",
+                )
                 return
             self.compare_value(dict_match.group(1), extra, f"{path}{{}}", owner)
         elif re.fullmatch(r"[A-Z][A-Za-z0-9]*", sdk_type):
@@ -253,7 +282,11 @@ class Comparison:
             if is_enum_class(cls):
                 self.classes.add(cls.__name__)
                 if spec_kind != "string":
-                    self.report("type-differs", path, f"SDK {owner}: enum {sdk_type} (string); spec: {spec_kind}")
+                    self.report(
+                        "type-differs",
+                        path,
+                        f"SDK {owner}: enum {sdk_type} (string); spec: {spec_kind}",
+                    )
                     return
                 allowed = schema.get("enum")
                 if allowed is not None:
@@ -266,11 +299,17 @@ class Comparison:
                             )
             else:
                 if spec_kind != "object":
-                    self.report("type-differs", path, f"SDK {owner}: {sdk_type} (object); spec: {spec_kind}")
+                    self.report(
+                        "type-differs",
+                        path,
+                        f"SDK {owner}: {sdk_type} (object); spec: {spec_kind}",
+                    )
                     return
                 self.compare_object(cls, schema, path)
         else:
-            raise SetupError(f"{path}: SDK type {sdk_type!r} ({owner}) is not understood by this script")
+            raise SetupError(
+                f"{path}: SDK type {sdk_type!r} ({owner}) is not understood by this script"
+            )
 
     def compare_object(self, cls: type, schema: dict[str, Any], path: str) -> None:
         """An SDK model class against an object schema, member by member."""
@@ -307,7 +346,11 @@ class Comparison:
             self.compare_value(sdk_type, properties[key], here, owner)
         for key in properties:
             if key not in seen_keys:
-                self.report("missing-in-sdk", f"{path}.{key}", f"the SDK model {cls.__name__} has no member {key}")
+                self.report(
+                    "missing-in-sdk",
+                    f"{path}.{key}",
+                    f"the SDK model {cls.__name__} has no member {key}",
+                )
 
     def run(self) -> None:
         op = self.operation
@@ -338,18 +381,34 @@ class Comparison:
         for attr in others:
             key = request_cls.attribute_map[attr]
             if key not in parameters:
-                self.report("missing-in-spec", f"parameter.{key}", f"SDK {request_cls.__name__}.{attr} is not a parameter of the spec's operation")
+                self.report(
+                    "missing-in-spec",
+                    f"parameter.{key}",
+                    f"SDK {request_cls.__name__}.{attr} is not a parameter of the spec's operation",
+                )
         try:
             body_schema = spec_operation["requestBody"]["content"][JSON]["schema"]
         except KeyError as error:
-            raise SetupError(f"{op.operation_id}: no JSON request body schema in the spec") from error
-        self.compare_value(body_type, body_schema, "request", f"{request_cls.__name__}.body")
+            raise SetupError(
+                f"{op.operation_id}: no JSON request body schema in the spec"
+            ) from error
+        self.compare_value(
+            body_type, body_schema, "request", f"{request_cls.__name__}.body"
+        )
 
         try:
-            response_schema = spec_operation["responses"]["200"]["content"][JSON]["schema"]
+            response_schema = spec_operation["responses"]["200"]["content"][JSON][
+                "schema"
+            ]
         except KeyError as error:
-            raise SetupError(f"{op.operation_id}: no JSON 200 response schema in the spec") from error
-        self.compare_object(response_cls, self.spec.resolve(response_schema, "response.200"), "response.200")
+            raise SetupError(
+                f"{op.operation_id}: no JSON 200 response schema in the spec"
+            ) from error
+        self.compare_object(
+            response_cls,
+            self.spec.resolve(response_schema, "response.200"),
+            "response.200",
+        )
 
 
 # ---------------------------------------------------------------------------
@@ -366,9 +425,13 @@ def errata_lines(text: str) -> dict[tuple[str, str, str], str]:
             entry = heading.group(1)
         for operation_id, kind, path in ERRATA_LINE.findall(line):
             if kind not in KINDS:
-                raise SetupError(f"ERRATA.md line {number}: unknown kind {kind!r} (one of {', '.join(KINDS)})")
+                raise SetupError(
+                    f"ERRATA.md line {number}: unknown kind {kind!r} (one of {', '.join(KINDS)})"
+                )
             if operation_id not in {op.operation_id for op in OPERATIONS}:
-                raise SetupError(f"ERRATA.md line {number}: unknown operation {operation_id!r}")
+                raise SetupError(
+                    f"ERRATA.md line {number}: unknown operation {operation_id!r}"
+                )
             known[(operation_id, kind, path)] = entry
     return known
 
@@ -410,7 +473,9 @@ def main(argv: list[str] | None = None) -> int:
         )
         if not comparison.differences:
             print("  no differences")
-        for difference in sorted(comparison.differences, key=lambda d: (d.path, d.kind)):
+        for difference in sorted(
+            comparison.differences, key=lambda d: (d.path, d.kind)
+        ):
             entry = known.get(difference.key)
             if entry:
                 matched.add(difference.key)
@@ -422,7 +487,9 @@ def main(argv: list[str] | None = None) -> int:
 
     stale = sorted(set(known) - matched)
     if stale:
-        print("\nERRATA lines that match no difference (the spec or the SDK changed; update ERRATA.md):")
+        print(
+            "\nERRATA lines that match no difference (the spec or the SDK changed; update ERRATA.md):"
+        )
         for key in stale:
             print(f"  {known[key]}: sdk-check: `{' '.join(key)}`")
 
