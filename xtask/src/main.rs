@@ -8,6 +8,7 @@
 mod constraints;
 mod doc_check;
 mod docs;
+mod extensible_enums;
 mod generate;
 mod spec;
 mod string_schemas;

@@ -95,6 +95,43 @@
 //! # }
 //! ```
 //!
+//! # Values the pages do not list
+//!
+//! Where Huawei's sources leave a value list open (image types, disk types, EIP
+//! types, the yearly/monthly order type), the field takes any string and the values
+//! the spec knows are constants with their meaning (`openapi/ERRATA.md` E26). A
+//! desktop from a KooGallery image, which page 004's table does not list:
+//!
+//! ```
+//! use huaweicloud_workspace_orders::types;
+//!
+//! # fn main() -> Result<(), Box<dyn std::error::Error>> {
+//! let order: types::DesktopOrderRequest = serde_json::from_value(serde_json::json!({
+//!     "hour_package_resources": [{
+//!         "period_type": 2,
+//!         "period_num": 1,
+//!         "create_desktops": {
+//!             "desktop_type": "DEDICATED",
+//!             "product_id": "workspace.x86.flexus.xlarge2",
+//!             "image_type": "market",
+//!             "image_id": "4e8aebc3-f4dc-4789-a785-0a1769d44c0d",
+//!             "root_volume": { "type": "SAS", "size": 80 },
+//!             "hour_package_product_id": "workspace.x86.flexus.xlarge2.120hours"
+//!         }
+//!     }]
+//! }))?;
+//! let desktops = order.hour_package_resources[0].create_desktops.as_ref().unwrap();
+//! assert_eq!(desktops.image_type, types::DesktopImageType::MARKET);
+//! assert_eq!(desktops.image_type.description().map(|d| &d[..18]), Some("a KooGallery image"));
+//!
+//! // A value no source lists is sent as it is; the service decides.
+//! let disk = types::DiskTypeV2::from("GPSSD2");
+//! assert!(!disk.is_known() && types::DiskTypeV2::SAS.is_known());
+//! // Then: client.create_desktop_order(order).await
+//! # Ok(())
+//! # }
+//! ```
+//!
 //! # Orders are not idempotent: never retry blindly
 //!
 //! A second identical request places a second order and is billed again. This client
