@@ -15,6 +15,8 @@ use quote::quote;
 use crate::constraints::{self, Conversion};
 use crate::spec::{self, LoadedSpec};
 use crate::string_schemas;
+#[path = "client_constructors.rs"]
+mod client_constructors;
 
 /// Where the pipeline reads and writes, relative to the workspace root.
 pub struct Layout {
@@ -156,6 +158,7 @@ fn generate_client(
         .map_err(|e| anyhow!("{e}"))?;
     let mut file: syn::File = syn::parse2(escape_reserved_idents(tokens))
         .context("progenitor produced code that does not parse")?;
+    client_constructors::restrict(&mut file)?;
     let missing = string_schemas::apply(&mut file, strings);
     if !missing.is_empty() {
         bail!(
