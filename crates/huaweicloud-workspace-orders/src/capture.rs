@@ -11,7 +11,7 @@
 use std::cell::RefCell;
 use std::future::Future;
 use std::pin::Pin;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicU8, Ordering};
 use std::sync::{Arc, Mutex, PoisonError};
 use std::task::{Context, Poll};
 use std::time::Duration;
@@ -63,17 +63,25 @@ impl CaptureSlot {
     }
 }
 
-/// Whether a connection was made for one call.
+/// Whether this call's own connection attempt was started and finished.
 #[derive(Debug, Clone, Default)]
-pub(crate) struct ConnectionProbe(Arc<AtomicBool>);
+pub(crate) struct ConnectionProbe(Arc<AtomicU8>);
+
+/// [`ConnectionProbe`] states.
+const NOT_STARTED: u8 = 0;
+const CONNECTING: u8 = 1;
+const CONNECTED: u8 = 2;
 
 impl ConnectionProbe {
-    pub(crate) fn connected(&self) -> bool {
-        self.0.load(Ordering::Acquire)
+    /// The call started its own connection and it never came up: nothing was
+    /// written. (A call that started none may have used a pooled connection, so
+    /// that proves nothing.)
+    pub(crate) fn failed_to_connect(&self) -> bool {
+        self.0.load(Ordering::Acquire) == CONNECTING
     }
 
-    fn mark(&self) {
-        self.0.store(true, Ordering::Release);
+    fn mark(&self, state: u8) {
+        self.0.store(state, Ordering::Release);
     }
 }
 
@@ -149,11 +157,14 @@ where
 
     fn call(&mut self, request: R) -> Self::Future {
         let probe = POLLING_FOR.with(|current| current.borrow().clone());
+        if let Some(probe) = &probe {
+            probe.mark(CONNECTING);
+        }
         let connecting = self.0.call(request);
         Box::pin(async move {
             let connection = connecting.await?;
             if let Some(probe) = probe {
-                probe.mark();
+                probe.mark(CONNECTED);
             }
             Ok(connection)
         })
@@ -165,7 +176,9 @@ where
 pub(crate) struct Transport {
     /// The total timeout, when this crate configured the HTTP client.
     pub(crate) timeout: Option<Duration>,
-    /// Whether the HTTP client carries the [`ProbeLayer`].
+    /// Whether the HTTP client carries the [`ProbeLayer`] and opens a connection
+    /// per call (with a pool, another call's connection attempt could serve this
+    /// one, and the probe would not tell).
     pub(crate) probed: bool,
 }
 
@@ -258,8 +271,10 @@ pub(crate) fn into_result<T, E>(
             },
             // Without a connection nothing was written, whichever timer ran out (the
             // total timeout can end a call that is still connecting).
-            _ if transport.probed && !slot.probe().connected() => Error::Connect { source },
-            _ if !transport.probed && source.is_connect() => Error::Connect { source },
+            _ if transport.probed && slot.probe().failed_to_connect() => {
+                Error::Connect { source }
+            }
+            _ if source.is_connect() => Error::Connect { source },
             _ if source.is_timeout() => Error::Timeout {
                 after: transport.timeout,
                 source,
