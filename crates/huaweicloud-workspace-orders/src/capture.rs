@@ -67,8 +67,7 @@ impl CaptureSlot {
 #[derive(Debug, Clone, Default)]
 pub(crate) struct ConnectionProbe(Arc<AtomicU8>);
 
-/// [`ConnectionProbe`] states.
-const NOT_STARTED: u8 = 0;
+/// [`ConnectionProbe`] states besides 0, not started.
 const CONNECTING: u8 = 1;
 const CONNECTED: u8 = 2;
 

@@ -213,16 +213,15 @@ fn is_loopback(host: &str) -> bool {
     host == "localhost" || host.parse::<Ipv4Addr>().is_ok_and(|ip| ip.is_loopback())
 }
 
-/// `text` with anything between `://` and an `@` in the authority replaced by `***`,
-/// so that an unparsable URL's password is not echoed in an error.
+/// `text` with everything between `://` and its last `@` replaced by `***`, so that
+/// an unparsable URL's password is not echoed in an error. (Up to the last `@`, not
+/// the end of the authority: a password may hold `/` or `@`; an `@` in a path only
+/// hides more of an unusable URL.)
 fn without_user_info(text: &str) -> String {
     let Some(start) = text.find("://").map(|index| index + 3) else {
         return text.to_owned();
     };
-    let authority_end = text[start..]
-        .find(['/', '?', '#'])
-        .map_or(text.len(), |index| start + index);
-    match text[start..authority_end].rfind('@') {
+    match text[start..].rfind('@') {
         Some(at) => format!("{}***{}", &text[..start], &text[start + at..]),
         None => text.to_owned(),
     }
