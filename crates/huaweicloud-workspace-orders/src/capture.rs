@@ -44,10 +44,7 @@ pub(crate) struct CaptureSlot {
 
 impl CaptureSlot {
     pub(crate) fn store(&self, captured: Captured) {
-        *self
-            .response
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner) = Some(captured);
+        *self.response.lock().unwrap_or_else(PoisonError::into_inner) = Some(captured);
     }
 
     pub(crate) fn take(&self) -> Option<Captured> {
@@ -117,7 +114,8 @@ impl<F: Future> Future for WithProbe<F> {
             }
         }
         let this = self.get_mut();
-        let _restore = Restore(POLLING_FOR.with(|current| current.replace(Some(this.probe.clone()))));
+        let _restore =
+            Restore(POLLING_FOR.with(|current| current.replace(Some(this.probe.clone()))));
         this.inner.as_mut().poll(cx)
     }
 }
@@ -270,9 +268,7 @@ pub(crate) fn into_result<T, E>(
             },
             // Without a connection nothing was written, whichever timer ran out (the
             // total timeout can end a call that is still connecting).
-            _ if transport.probed && slot.probe().failed_to_connect() => {
-                Error::Connect { source }
-            }
+            _ if transport.probed && slot.probe().failed_to_connect() => Error::Connect { source },
             _ if source.is_connect() => Error::Connect { source },
             _ if source.is_timeout() => Error::Timeout {
                 after: transport.timeout,

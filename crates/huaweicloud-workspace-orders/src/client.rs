@@ -239,7 +239,7 @@ fn https_proxy(
         }
         let no_proxy = ["NO_PROXY", "no_proxy"]
             .into_iter()
-            .find_map(|name| lookup(name))
+            .find_map(&lookup)
             .map(|list| list.to_string_lossy().into_owned())
             .unwrap_or_default();
         let unusable = || {

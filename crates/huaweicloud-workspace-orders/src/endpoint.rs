@@ -205,7 +205,10 @@ impl fmt::Display for BaseUrl {
 /// already turned every spelling of an IPv4 address (`127.1`, `2130706433`) into
 /// dotted form, lower-cased names and put IPv6 addresses in brackets.
 fn is_loopback(host: &str) -> bool {
-    if let Some(ipv6) = host.strip_prefix('[').and_then(|rest| rest.strip_suffix(']')) {
+    if let Some(ipv6) = host
+        .strip_prefix('[')
+        .and_then(|rest| rest.strip_suffix(']'))
+    {
         return ipv6
             .parse::<Ipv6Addr>()
             .is_ok_and(|ip| IpAddr::V6(ip).to_canonical().is_loopback());

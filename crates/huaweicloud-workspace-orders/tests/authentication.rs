@@ -36,15 +36,17 @@ fn client(credentials: Credentials, base_url: &str) -> OrdersClient {
 
 /// Sends `operation`'s valid example body; returns that body as the test wrote it
 /// (JSON, not the client's serialization of it) and the order id received.
-async fn place(
-    client: &OrdersClient,
-    operation: Operation,
-) -> (serde_json::Value, Option<String>) {
+async fn place(client: &OrdersClient, operation: Operation) -> (serde_json::Value, Option<String>) {
     let json = support::valid_body(operation.operation_id());
     let order_id = match operation {
         Operation::CreateAppOrder => {
             let body: types::AppOrderRequest = serde_json::from_value(json.clone()).unwrap();
-            client.create_app_order(body).await.unwrap().into_inner().order_id
+            client
+                .create_app_order(body)
+                .await
+                .unwrap()
+                .into_inner()
+                .order_id
         }
         Operation::CreatePeriodicOrder => {
             let body: types::PeriodicOrderRequest = serde_json::from_value(json.clone()).unwrap();

@@ -86,7 +86,11 @@ fn cases(spec: &Value, field: &Value) -> Vec<(String, Value, Refusal)> {
         }
         if step > 1 {
             let off = spec_walk::smallest_integer(field) + 1;
-            cases.push((format!("off-multiple ({off})"), json!(off), Refusal::Multiple));
+            cases.push((
+                format!("off-multiple ({off})"),
+                json!(off),
+                Refusal::Multiple,
+            ));
         }
     } else if field["type"] == "array" {
         let item = spec_walk::minimal(spec, &field["items"]);

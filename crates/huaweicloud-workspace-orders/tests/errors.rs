@@ -301,9 +301,8 @@ async fn a_timeout_after_sending_leaves_the_outcome_unknown() {
     assert_eq!(seen.outcome, Outcome::Unknown);
     // Says what happened, for how long, and what it means for the order.
     assert!(
-        seen.display.starts_with(
-            "timed out after 300 ms waiting for the answer (error sending request"
-        ),
+        seen.display
+            .starts_with("timed out after 300 ms waiting for the answer (error sending request"),
         "{}",
         seen.display
     );

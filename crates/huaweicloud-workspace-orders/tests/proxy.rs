@@ -95,10 +95,7 @@ fn environment_proxies_never_see_credentials() {
         // Plain http to loopback, by address and by name: straight to the server.
         let server = Server::start(Answer::order_placed()).await;
         let port = server.base_url.rsplit(':').next().unwrap().to_owned();
-        for base_url in [
-            server.base_url.clone(),
-            format!("http://localhost:{port}"),
-        ] {
+        for base_url in [server.base_url.clone(), format!("http://localhost:{port}")] {
             let client = OrdersClient::builder(credentials())
                 .base_url(&base_url)
                 .build()
@@ -161,14 +158,20 @@ fn environment_proxies_never_see_credentials() {
         assert_eq!(seen.len(), 1, "{seen:?}");
         let head = &seen[0];
         assert!(
-            head.starts_with(
-                "CONNECT workspace.cn-north-4.myhuaweicloud.com:443 HTTP/1.1\r\n"
-            ),
+            head.starts_with("CONNECT workspace.cn-north-4.myhuaweicloud.com:443 HTTP/1.1\r\n"),
             "{head}"
         );
-        for secret in [SK, SECURITY_TOKEN, "authorization", "x-security-token", PROJECT] {
+        for secret in [
+            SK,
+            SECURITY_TOKEN,
+            "authorization",
+            "x-security-token",
+            PROJECT,
+        ] {
             assert!(
-                !head.to_ascii_lowercase().contains(&secret.to_ascii_lowercase()),
+                !head
+                    .to_ascii_lowercase()
+                    .contains(&secret.to_ascii_lowercase()),
                 "{secret} reached the proxy: {head}"
             );
         }

@@ -39,14 +39,16 @@ impl Scan {
     }
 
     fn debug(&mut self, what: &str, value: &impl std::fmt::Debug) {
-        self.shown.push((format!("{what} (Debug)"), format!("{value:?}")));
+        self.shown
+            .push((format!("{what} (Debug)"), format!("{value:?}")));
         self.shown
             .push((format!("{what} (Debug, pretty)"), format!("{value:#?}")));
     }
 
     fn both(&mut self, what: &str, value: &(impl std::fmt::Debug + std::fmt::Display)) {
         self.debug(what, value);
-        self.shown.push((format!("{what} (Display)"), value.to_string()));
+        self.shown
+            .push((format!("{what} (Display)"), value.to_string()));
     }
 
     fn secret(&mut self, secret: &str) {
@@ -79,9 +81,11 @@ fn credential_kinds() -> Vec<Credentials> {
 fn prepared_request(credentials: Credentials) -> reqwest::Request {
     let mut request = reqwest::Request::new(
         reqwest::Method::POST,
-        format!("https://workspace.cn-north-4.myhuaweicloud.com/v2/{PROJECT}/periodic/subscribe/order")
-            .parse()
-            .unwrap(),
+        format!(
+            "https://workspace.cn-north-4.myhuaweicloud.com/v2/{PROJECT}/periodic/subscribe/order"
+        )
+        .parse()
+        .unwrap(),
     );
     *request.body_mut() = Some(b"{}".to_vec().into());
     ClientContext::new(credentials)
@@ -121,9 +125,8 @@ fn credentials_signing_and_configuration_show_no_secret() {
     }
 
     // Signing directly, with the secret headers on the request.
-    let mut request = prepared_request(
-        Credentials::temporary_access_key(AK, SK, SECURITY_TOKEN).unwrap(),
-    );
+    let mut request =
+        prepared_request(Credentials::temporary_access_key(AK, SK, SECURITY_TOKEN).unwrap());
     let mut token: reqwest::header::HeaderValue = TOKEN.parse().unwrap();
     token.set_sensitive(true);
     request.headers_mut().insert("x-auth-token", token);
