@@ -22,6 +22,7 @@ const PROJECT: &str = "0123456789abcdef0123456789abcdef";
 const AK: &str = "AKEXAMPLE0123";
 const SK: &str = "sk-Secret-VALUE";
 const SECURITY_TOKEN: &str = "security-token-VALUE";
+const PROXY_PASSWORD: &str = "proxy-Password-VALUE";
 
 /// What a proxy (or a plain listener) received, one entry per connection.
 type Record = Arc<Mutex<Vec<Vec<u8>>>>;
@@ -75,6 +76,9 @@ fn environment_proxies_never_see_credentials() {
         .build()
         .unwrap();
     let (proxy_url, proxied) = runtime.block_on(recording_proxy());
+    // The proxy's own credentials, which no Debug may show either.
+    let proxy_url =
+        proxy_url.replacen("http://", &format!("http://proxyuser:{PROXY_PASSWORD}@"), 1);
     for variable in [
         "HTTP_PROXY",
         "http_proxy",
@@ -146,7 +150,17 @@ fn environment_proxies_never_see_credentials() {
             .timeout(Duration::from_secs(5))
             .build()
             .unwrap();
+        let shown = format!(
+            "{client:?} {:?}",
+            client.generated_client(huaweicloud_workspace_orders::endpoint::Service::Workspace)
+        );
+        assert!(shown.contains("Client"), "{shown}");
+        assert!(!shown.contains(PROXY_PASSWORD), "{shown}");
         let error = client.create_periodic_order(order()).await.unwrap_err();
+        assert!(
+            !format!("{error} {error:?}").contains(PROXY_PASSWORD),
+            "{error:?}"
+        );
         // The proxy refused the tunnel: no connection to the service, nothing sent.
         assert_eq!(error.outcome(), Outcome::NotSent, "{error}");
         let seen: Vec<String> = proxied
@@ -161,18 +175,25 @@ fn environment_proxies_never_see_credentials() {
             head.starts_with("CONNECT workspace.cn-north-4.myhuaweicloud.com:443 HTTP/1.1\r\n"),
             "{head}"
         );
+        // The proxy authenticates the tunnel with its own credentials.
+        assert!(
+            head.to_ascii_lowercase()
+                .contains("\r\nproxy-authorization: basic "),
+            "{head}"
+        );
         for secret in [
             SK,
             SECURITY_TOKEN,
-            "authorization",
+            "\r\nauthorization:",
             "x-security-token",
+            "x-sdk-date",
             PROJECT,
         ] {
             assert!(
                 !head
                     .to_ascii_lowercase()
                     .contains(&secret.to_ascii_lowercase()),
-                "{secret} reached the proxy: {head}"
+                "{secret:?} reached the proxy: {head}"
             );
         }
     });
