@@ -3,10 +3,10 @@
 //! every [`Error`] carries it and says truly whether the order may exist.
 //!
 //! The `exec` hook reads the response body, up to the response-size limit, into a
-//! [`CaptureSlot`] owned by one call, and runs the request inside a
-//! [`ConnectionProbe`] scope ([`with_probe`]) that the [`ProbeLayer`] around the connector marks once
-//! a connection (TCP, and TLS for https) is up; [`into_result`] then turns the
-//! generated client's result into this crate's.
+//! [`CaptureSlot`] owned by one call, and sends the request with the call's
+//! [`ConnectionProbe`] current ([`with_probe`]), which the [`ProbeLayer`] around the
+//! connector marks once a connection (TCP, TLS for https, a proxy tunnel) is up;
+//! [`into_result`] then turns the generated client's result into this crate's.
 
 use std::cell::RefCell;
 use std::future::Future;
@@ -39,7 +39,7 @@ pub(crate) struct Captured {
 #[derive(Debug, Clone, Default)]
 pub(crate) struct CaptureSlot {
     response: Arc<Mutex<Option<Captured>>>,
-    connected: ConnectionProbe,
+    probe: ConnectionProbe,
 }
 
 impl CaptureSlot {
@@ -56,7 +56,7 @@ impl CaptureSlot {
 
     /// The probe the connector marks when this call's connection is up.
     pub(crate) fn probe(&self) -> ConnectionProbe {
-        self.connected.clone()
+        self.probe.clone()
     }
 }
 

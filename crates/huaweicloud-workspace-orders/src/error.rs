@@ -126,7 +126,8 @@ pub enum Error<E> {
         /// What is wrong, naming the field or setting.
         message: String,
     },
-    /// No connection could be made; nothing was sent.
+    /// No connection could be made (refused, unreachable, a TLS or proxy failure, or
+    /// a timeout, connect or total, before the connection was up); nothing was sent.
     Connect {
         /// The transport error.
         source: reqwest::Error,
