@@ -16,6 +16,8 @@ use crate::constraints::{self, Conversion};
 use crate::extensible_enums::{self, ExtensibleEnum};
 use crate::spec::{self, LoadedSpec};
 use crate::string_schemas;
+#[path = "client_constructors.rs"]
+mod client_constructors;
 
 /// Where the pipeline reads and writes, relative to the workspace root.
 pub struct Layout {
@@ -172,6 +174,7 @@ fn generate_client(
         .context("progenitor produced code that does not parse")?;
     extensible_enums::apply(&mut file, open_lists)
         .map_err(|message| anyhow!("{}: {message}", spec_path.display()))?;
+    client_constructors::restrict(&mut file)?;
     let missing = string_schemas::apply(&mut file, strings);
     if !missing.is_empty() {
         bail!(

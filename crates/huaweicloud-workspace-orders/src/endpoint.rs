@@ -54,7 +54,7 @@
 
 use std::ffi::OsString;
 use std::fmt;
-use std::net::IpAddr;
+use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 
 use crate::operation::Operation;
 
@@ -311,9 +311,17 @@ pub enum EndpointError {
     },
 }
 
-/// A validated base URL: `https` (or `http` to a loopback address), a host, an
+/// A validated base URL: `https` (or `http` to a loopback host), a host, an
 /// optional path stem, no credentials, query or fragment; kept without a trailing `/`
 /// because operation paths are appended to it.
+///
+/// Loopback, where plain http is allowed (nothing leaves the machine), is exactly:
+/// an IPv4 address in `127.0.0.0/8`, the IPv6 address `::1` (also written as the
+/// IPv4-mapped `::ffff:127.x.y.z`), and the name `localhost`, which
+/// [`OrdersClient`](crate::OrdersClient) resolves to `127.0.0.1`/`::1` itself, never
+/// through DNS. Any other name is refused even if it resolves to loopback
+/// (`localhost.example`): what a name resolves to can change. `0.0.0.0`, private
+/// and link-local addresses are not loopback.
 #[derive(Clone, PartialEq, Eq)]
 pub struct BaseUrl(String);
 
@@ -324,8 +332,12 @@ impl BaseUrl {
             setting: setting.to_owned(),
             problem: problem.to_owned(),
         };
-        let url = reqwest::Url::parse(text.trim())
-            .map_err(|error| invalid(&format!("{text:?} is not a URL ({error})")))?;
+        let url = reqwest::Url::parse(text.trim()).map_err(|error| {
+            invalid(&format!(
+                "{:?} is not a URL ({error})",
+                without_user_info(text)
+            ))
+        })?;
         let host = url
             .host_str()
             .ok_or_else(|| invalid("the URL has no host"))?;
@@ -367,10 +379,33 @@ impl fmt::Display for BaseUrl {
     }
 }
 
+/// Loopback as [`BaseUrl`] documents it, for a parsed URL's host: the parser has
+/// already turned every spelling of an IPv4 address (`127.1`, `2130706433`) into
+/// dotted form, lower-cased names and put IPv6 addresses in brackets.
 fn is_loopback(host: &str) -> bool {
-    let bare = host.trim_start_matches('[').trim_end_matches(']');
-    host.eq_ignore_ascii_case("localhost")
-        || bare.parse::<IpAddr>().is_ok_and(|ip| ip.is_loopback())
+    if let Some(ipv6) = host
+        .strip_prefix('[')
+        .and_then(|rest| rest.strip_suffix(']'))
+    {
+        return ipv6
+            .parse::<Ipv6Addr>()
+            .is_ok_and(|ip| IpAddr::V6(ip).to_canonical().is_loopback());
+    }
+    host == "localhost" || host.parse::<Ipv4Addr>().is_ok_and(|ip| ip.is_loopback())
+}
+
+/// `text` with everything between `://` and its last `@` replaced by `***`, so that
+/// an unparsable URL's password is not echoed in an error. (Up to the last `@`, not
+/// the end of the authority: a password may hold `/` or `@`; an `@` in a path only
+/// hides more of an unusable URL.)
+fn without_user_info(text: &str) -> String {
+    let Some(start) = text.find("://").map(|index| index + 3) else {
+        return text.to_owned();
+    };
+    match text[start..].rfind('@') {
+        Some(at) => format!("{}***{}", &text[..start], &text[start + at..]),
+        None => text.to_owned(),
+    }
 }
 
 /// The base URL of each service; WorkspaceApp's may be missing (see

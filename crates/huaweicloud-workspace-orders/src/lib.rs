@@ -136,22 +136,35 @@
 //!
 //! A second identical request places a second order and is billed again. This client
 //! therefore sends every order exactly once: it has no retry logic, the HTTP client's
-//! own retries are disabled and redirects are not followed. When a call fails,
+//! own retries are disabled, redirects are not followed, and every call opens its own
+//! connection (a pooled connection that the server closes just as it is reused would
+//! fail the call after the order may have been written). When a call fails,
 //! [`Error::outcome`](error::Error::outcome) says what is known:
 //!
 //! - [`Outcome::NotSent`](error::Outcome::NotSent): the request was refused locally or
-//!   no connection was made; fix the cause and send it again.
+//!   no connection was made (refused, unreachable, TLS failure, or a timeout, the
+//!   connect timeout or the total one, before the connection was up); fix the cause
+//!   and send it again.
 //! - [`Outcome::Rejected`](error::Outcome::Rejected): the service answered with a
-//!   documented 4xx error, or refused the credentials (401/403, documented or not);
-//!   no order was placed.
-//! - [`Outcome::Unknown`](error::Outcome::Unknown): a timeout after sending, a 5xx, an
-//!   unreadable answer. The order may exist. Before sending again, look for it: in
+//!   documented 4xx error, or refused the credentials (401/403, documented or not,
+//!   with or without a body); no order was placed.
+//! - [`Outcome::Unknown`](error::Outcome::Unknown): a timeout after connecting, a
+//!   5xx, an unreadable answer, an answer longer than the response-size limit
+//!   ([`Error::ResponseTooLarge`](error::Error::ResponseTooLarge), 64 KiB by default,
+//!   [`OrdersClientBuilder::max_response_bytes`]), or a 2xx without an order id
+//!   ([`Error::MissingOrderId`](error::Error::MissingOrderId): a success always
+//!   carries one). The order may exist. Before sending again, look for it: in
 //!   the console's *Billing Center → Orders → My Orders*, or through the Billing
 //!   Center (CBC) order-listing API filtered by the time of the attempt and the
 //!   resources ordered, or by listing desktops/applications and their tags. Putting a
 //!   unique tag or name on what you order makes that check exact. Quote the error's
 //!   `X-Request-Id` ([`Error::request_id`](error::Error::request_id)) to Huawei
 //!   support when in doubt.
+//!
+//! Credentials never travel in clear except to loopback: plain http is accepted only
+//! for a loopback base URL ([`endpoint::BaseUrl`]), which never goes through a proxy;
+//! an environment proxy (`HTTPS_PROXY`, `ALL_PROXY`) carries https only, as a `CONNECT`
+//! tunnel ([`OrdersClient`] has the details).
 //!
 //! # The generated client directly
 //!
@@ -178,10 +191,10 @@
 //! # }
 //! ```
 //!
-//! `Client::new(base_url, ClientContext::new(credentials))` also works, but uses
-//! reqwest's defaults, which follow redirects (carrying `X-Auth-Token` along); prefer
-//! `Client::new_with_client` with a client built with
-//! `redirect(reqwest::redirect::Policy::none())`, or the above.
+//! This is the only way to a generated [`Client`]: progenitor's `Client::new`, whose
+//! HTTP client followed redirects (carrying `X-Auth-Token` or `X-Security-Token` to
+//! whatever host a 3xx names), is removed when the code is generated, and
+//! `Client::new_with_client` is crate-private.
 
 mod capture;
 pub mod client;

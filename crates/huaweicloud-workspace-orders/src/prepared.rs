@@ -173,15 +173,19 @@ fn dry_run_client<E>(
         })?
         .to_owned();
     // The same HTTP client and credentials as a real call; only the context differs.
-    let generated = orders.generated_client(operation.service());
+    // A region without an endpoint for the operation's service is refused here, as
+    // in a real call.
+    let no_endpoint = |error: crate::endpoint::EndpointError| Error::InvalidRequest {
+        message: error.to_string(),
+    };
+    let generated = orders
+        .generated_client(operation.service())
+        .map_err(no_endpoint)?;
+    let base_url = orders.endpoints().base_url(operation).map_err(no_endpoint)?;
     let slot = DryRunSlot::default();
     let mut context = generated.inner().clone();
     context.dry_run = Some(slot.clone());
-    let client = Client::new_with_client(
-        orders.endpoints().base_url(operation).as_str(),
-        generated.client().clone(),
-        context,
-    );
+    let client = Client::new_with_client(base_url.as_str(), generated.client().clone(), context);
     Ok((client, slot, project_id))
 }
 

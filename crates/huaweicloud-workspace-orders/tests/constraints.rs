@@ -1,5 +1,7 @@
 //! Every integer range, multiple and array size the spec states is enforced
-//! by the generated types: at min−1, min, max, max+1 and off the multiple.
+//! by the generated types: just below the minimum, at the minimum and maximum,
+//! just above the maximum and off the multiple, each bound alone (the values past
+//! a `multipleOf` field's range are multiples), and refused for that reason.
 //!
 //! The cases come from the spec: each constrained field reachable from a
 //! request body is set, inside an otherwise minimal valid body, to each
@@ -27,43 +29,89 @@ fn accepts(schema: &str, body: &Value) -> Result<(), (String, String)> {
     }
 }
 
-/// (label, value, accepted?) for each boundary of a field's schema.
-fn cases(spec: &Value, field: &Value) -> Vec<(String, Value, bool)> {
+/// Why a value is refused, as the error message says it.
+#[derive(Clone, Copy, Debug, PartialEq)]
+enum Refusal {
+    /// Accepted.
+    None,
+    /// Below `minimum` / fewer than `minItems`.
+    Min,
+    /// Above `maximum` / more than `maxItems`.
+    Max,
+    /// Not a multiple of `multipleOf`.
+    Multiple,
+}
+
+impl Refusal {
+    /// Whether `message` gives this reason.
+    fn explains(self, message: &str) -> bool {
+        match self {
+            Refusal::None => false,
+            Refusal::Min => {
+                message.contains("below the minimum")
+                    || message.contains("is outside")
+                    || message.contains("at least")
+            }
+            Refusal::Max => {
+                message.contains("above the maximum")
+                    || message.contains("is outside")
+                    || message.contains("at most")
+            }
+            Refusal::Multiple => message.contains("is not a multiple of"),
+        }
+    }
+}
+
+/// (label, value, why refused) for each boundary of a field's schema. Each bound is
+/// tested alone: for a `multipleOf` field the values just past its range are the
+/// nearest multiples outside it (for 10..=32768 by 10: 0 and 32770), so that only
+/// the bound can refuse them; "max + 1" (32769) would also be off the multiple.
+fn cases(spec: &Value, field: &Value) -> Vec<(String, Value, Refusal)> {
     let mut cases = Vec::new();
     if field["type"] == "integer" {
         let step = field["multipleOf"].as_i64().unwrap_or(1);
-        let min = field["minimum"].as_i64();
-        let max = field["maximum"].as_i64().map(|m| m - m.rem_euclid(step));
-        if let Some(min) = min {
+        if let Some(min) = field["minimum"].as_i64() {
             let first = spec_walk::smallest_integer(field);
-            cases.push((format!("min−1 ({})", min - 1), json!(min - 1), false));
-            cases.push((format!("min ({first})"), json!(first), true));
+            let below = first - step;
+            assert!(below < min && below % step == 0);
+            cases.push((format!("below-min ({below})"), json!(below), Refusal::Min));
+            cases.push((format!("min ({first})"), json!(first), Refusal::None));
         }
-        if let Some(max) = max {
-            let declared = field["maximum"].as_i64().unwrap_or(max);
-            cases.push((format!("max ({max})"), json!(max), true));
-            cases.push((
-                format!("max+1 ({})", declared + 1),
-                json!(declared + 1),
-                false,
-            ));
+        if let Some(max) = field["maximum"].as_i64() {
+            let last = max - max.rem_euclid(step);
+            let above = last + step;
+            assert!(above > max && above % step == 0);
+            cases.push((format!("max ({last})"), json!(last), Refusal::None));
+            cases.push((format!("above-max ({above})"), json!(above), Refusal::Max));
         }
         if step > 1 {
             let off = spec_walk::smallest_integer(field) + 1;
-            cases.push((format!("off-multiple ({off})"), json!(off), false));
+            cases.push((
+                format!("off-multiple ({off})"),
+                json!(off),
+                Refusal::Multiple,
+            ));
         }
     } else if field["type"] == "array" {
         let item = spec_walk::minimal(spec, &field["items"]);
         let items = |n: usize| Value::Array(vec![item.clone(); n]);
         let min = field["minItems"].as_u64().unwrap_or(0) as usize;
         if min > 0 {
-            cases.push((format!("min−1 ({} items)", min - 1), items(min - 1), false));
+            cases.push((
+                format!("below-min ({} items)", min - 1),
+                items(min - 1),
+                Refusal::Min,
+            ));
         }
-        cases.push((format!("min ({min} items)"), items(min), true));
+        cases.push((format!("min ({min} items)"), items(min), Refusal::None));
         if let Some(max) = field["maxItems"].as_u64() {
             let max = max as usize;
-            cases.push((format!("max ({max} items)"), items(max), true));
-            cases.push((format!("max+1 ({} items)", max + 1), items(max + 1), false));
+            cases.push((format!("max ({max} items)"), items(max), Refusal::None));
+            cases.push((
+                format!("above-max ({} items)", max + 1),
+                items(max + 1),
+                Refusal::Max,
+            ));
         }
     } else {
         panic!("constrained field of type {} is not covered", field["type"]);
@@ -82,7 +130,8 @@ fn every_constrained_field_is_enforced_at_its_boundaries() {
             fields += 1;
             let path = display_path(&field.steps);
             report.push_str(&format!("{} {path}:", op.operation_id));
-            for (label, value, accepted) in cases(&spec, &field.schema) {
+            for (label, value, refusal) in cases(&spec, &field.schema) {
+                let accepted = refusal == Refusal::None;
                 let mut body = spec_walk::minimal(&spec, body_schema);
                 spec_walk::set_at(&spec, body_schema, &mut body, &field.steps, value);
                 let result = accepts(&op.body_schema, &body);
@@ -92,6 +141,11 @@ fn every_constrained_field_is_enforced_at_its_boundaries() {
                         assert_eq!(
                             at, path,
                             "{}: {path} {label}: the error names another field: {e}",
+                            op.operation_id
+                        );
+                        assert!(
+                            refusal.explains(&e),
+                            "{}: {path} {label}: refused for another reason than {refusal:?}: {e}",
                             op.operation_id
                         );
                     }

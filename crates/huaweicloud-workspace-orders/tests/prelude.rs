@@ -32,6 +32,7 @@ fn the_prelude_builds_a_client_for_a_base_url() {
         client
             .endpoints()
             .base_url(huaweicloud_workspace_orders::operation::Operation::CreateAppOrder)
+            .unwrap()
             .as_str(),
         "http://127.0.0.1:8080"
     );

@@ -167,7 +167,12 @@ async fn place(output: Output, operation: Operation, args: &PlaceArgs) -> Result
         }
     };
     let client = client(args)?;
-    let url = client.endpoints().base_url(operation).to_string();
+    // Where the region has no endpoint for the operation, sending refuses it below
+    // (nothing is sent) with the reason; the progress line just says so.
+    let url = match client.endpoints().base_url(operation) {
+        Ok(url) => url.to_string(),
+        Err(_) => "(no endpoint in this region)".to_owned(),
+    };
 
     if args.dry_run {
         return Ok(match prepare(&client, body).await {

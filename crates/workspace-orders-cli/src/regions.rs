@@ -20,9 +20,13 @@ pub fn run(output: Output) -> Exit {
                 return Exit::Usage;
             }
         };
-        let hosts: Vec<(Operation, String)> = Operation::ALL
+        // `None`: the operation's service has no endpoint in this region.
+        let hosts: Vec<(Operation, Option<String>)> = Operation::ALL
             .into_iter()
-            .map(|operation| (operation, endpoints.base_url(operation).to_string()))
+            .map(|operation| {
+                let url = endpoints.base_url(operation).ok().map(ToString::to_string);
+                (operation, url)
+            })
             .collect();
         rows.push((region, hosts));
     }
@@ -42,6 +46,7 @@ pub fn run(output: Output) -> Exit {
         for (region, hosts) in &rows {
             println!("{region}");
             for (operation, url) in hosts {
+                let url = url.as_deref().unwrap_or("none: the service has no endpoint here");
                 println!("  {:<20} {url}", operation.operation_id());
             }
         }
