@@ -214,3 +214,38 @@ fn a_port_in_use_is_reported() {
         "{stderr}"
     );
 }
+
+/// Issue 15: a fault given on the command line is announced before serving, so
+/// someone who forgot it does not take its answers for the mock's.
+#[test]
+fn an_active_fault_is_announced_at_start_up() {
+    for (args, announced) in [
+        (
+            &["--fault", "status=500"][..],
+            Some("fault active: status=500 for every request without an X-Mock-Fault header"),
+        ),
+        (
+            &["--fault", "delay=250ms;drop-connection"][..],
+            Some("fault active: delay=250ms; drop-connection for every request"),
+        ),
+        (&["--fault", ""][..], None),
+        (&[][..], None),
+    ] {
+        let mut process = start(&[&["--port", "0"][..], args].concat());
+        // The announcement comes before the listening line; stop it to read stderr whole.
+        let _ = process.child.kill();
+        let _ = process.child.wait();
+        let mut stderr = String::new();
+        process
+            .child
+            .stderr
+            .take()
+            .unwrap()
+            .read_to_string(&mut stderr)
+            .unwrap();
+        match announced {
+            Some(line) => assert!(stderr.contains(line), "{args:?}: {stderr}"),
+            None => assert!(!stderr.contains("fault"), "{args:?}: {stderr}"),
+        }
+    }
+}
