@@ -40,9 +40,11 @@ def render(results):
         "from the spec, `X-Auth-Token`) and samples its RSS every few seconds. It fails when",
         "RSS grows by more than the allowed amount after the warm-up, or when any answer",
         "is not a 2xx. `--binary PATH --label NAME` measures another build for comparison.",
+        "Compare the RSS columns: orders/s come from single runs on a shared machine (see the",
+        "load averages below) and are not a throughput measurement.",
         "",
-        "| build | commit | load | orders/s | RSS start | after warm-up | peak | end | peak ÷ warm | growth after warm-up | verdict |",
-        "| --- | --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |",
+        "| build | commit | load | orders/s | RSS start | after warm-up | peak | end | peak ÷ warm | growth after warm-up | growth per order | verdict |",
+        "| --- | --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |",
     ]
     for r in measured:
         load = r["load"]
@@ -51,7 +53,8 @@ def render(results):
             f"| {r['label']} | `{r['commit']}` | {load['requests']:,} orders in {load['seconds']:.0f} s "
             f"| {load['requests_per_second']:,.0f} | {r['rss_start_mib']} MiB | {r['rss_warm_mib']} MiB "
             f"| {r['rss_peak_mib']} MiB | {r['rss_end_mib']} MiB | {ratio:.2f}× "
-            f"| {r['growth_after_warmup_mib']} MiB ({r['growth_mib_per_minute']:+.1f} MiB/min) | {r['verdict']} |"
+            f"| {r['growth_after_warmup_mib']} MiB ({r['growth_mib_per_minute']:+.1f} MiB/min) "
+            f"| {r['bytes_per_order_after_warmup']:,} B | {r['verdict']} |"
         )
     lines += [""]
     for r in measured:
