@@ -62,8 +62,9 @@ fn parse_timeout(text: &str) -> Result<Duration, String> {
     } else {
         return Err(format!("{text:?} needs a unit: 500ms or 30s"));
     };
+    let digits = !number.is_empty() && number.bytes().all(|byte| byte.is_ascii_digit());
     match number.parse::<u32>() {
-        Ok(count) if count > 0 => Ok(unit * count),
+        Ok(count) if digits && count > 0 => Ok(unit * count),
         _ => Err(format!(
             "{text:?} is not a positive whole number of ms or s"
         )),

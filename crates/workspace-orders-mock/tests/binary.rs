@@ -249,3 +249,39 @@ fn an_active_fault_is_announced_at_start_up() {
         }
     }
 }
+
+#[test]
+fn bad_request_timeouts_are_named_and_nothing_listens() {
+    for (value, expected) in [
+        ("30", "\"30\" needs a unit: 500ms or 30s"),
+        ("0s", "\"0s\" is not a positive whole number of ms or s"),
+        ("1.5s", "\"1.5s\" is not a positive whole number of ms or s"),
+        ("+1ms", "\"+1ms\" is not a positive whole number of ms or s"),
+    ] {
+        let mut child = Command::new(BINARY)
+            .args(["--port", "0", &format!("--request-timeout={value}")])
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        // A value taken for valid would start a server: give up after 10 s instead of waiting.
+        let mut exited = false;
+        for _ in 0..100 {
+            if child.try_wait().unwrap().is_some() {
+                exited = true;
+                break;
+            }
+            std::thread::sleep(std::time::Duration::from_millis(100));
+        }
+        if !exited {
+            let _ = child.kill();
+        }
+        let output = child.wait_with_output().unwrap();
+        assert!(exited, "{value} was accepted");
+        assert!(!output.status.success(), "{value}");
+        assert!(output.stdout.is_empty(), "{value}");
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert!(stderr.contains(expected), "{value}: {stderr}");
+    }
+}
