@@ -222,7 +222,7 @@ async fn stalled_connections_cannot_exhaust_the_file_descriptors() {
         .into_iter()
         .map(|stream| tokio::spawn(until_closed(stream)))
         .collect();
-    let closed = futures_closed(watched).await;
+    let closed = count_closed(watched).await;
     let _ = child.kill();
     let _ = child.wait();
     let response = outcome.expect("the valid order is answered despite the stalled connections");
@@ -231,7 +231,7 @@ async fn stalled_connections_cannot_exhaust_the_file_descriptors() {
 }
 
 /// How many of the watched connections the mock closed within [`PATIENCE`].
-async fn futures_closed(connections: Vec<tokio::task::JoinHandle<Option<String>>>) -> usize {
+async fn count_closed(connections: Vec<tokio::task::JoinHandle<Option<String>>>) -> usize {
     let mut closed = 0;
     for connection in connections {
         if connection.await.unwrap().is_some() {
