@@ -78,10 +78,10 @@ const ERRATA: &[Erratum] = &[
         example: "hourPackageDesktop",
         what: "tenantId (in no table and no SDK model) dropped",
         fix: |body| {
-            if let Some(desktops) = body.pointer_mut("/hour_package_resources/0/create_desktops") {
-                if let Some(fields) = desktops.as_object_mut() {
-                    fields.remove("tenantId");
-                }
+            if let Some(Value::Object(desktops)) =
+                body.pointer_mut("/hour_package_resources/0/create_desktops")
+            {
+                desktops.remove("tenantId");
             }
         },
     },
