@@ -2,20 +2,19 @@
 //! authenticated, with safe transport defaults and errors that keep the response.
 
 use std::ffi::OsString;
-use std::fmt::Display;
 use std::net::{Ipv4Addr, Ipv6Addr, SocketAddr};
 use std::sync::Arc;
 use std::time::Duration;
 
 use progenitor_client::ResponseValue;
 
+use crate::Client;
 use crate::capture::{self, CaptureSlot, ProbeLayer, Transport};
 use crate::credentials::{Credentials, CredentialsError, validate_project_id};
 use crate::endpoint::{BaseUrl, EndpointError, Endpoints, RegionPolicy, Service};
 use crate::error::Error;
 use crate::hooks::ClientContext;
 use crate::operation::Operation;
-use crate::{Client, types};
 
 /// Default time allowed to establish a connection (TCP and TLS).
 pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
@@ -319,7 +318,7 @@ impl OrdersClient {
     }
 
     /// The generated client for one call of `operation`, recording its response.
-    fn call_client<E>(
+    pub(crate) fn call_client<E>(
         &self,
         operation: Operation,
     ) -> Result<(Client, CaptureSlot, &str), Error<E>> {
@@ -351,78 +350,16 @@ impl OrdersClient {
         Ok((client, slot, project_id))
     }
 
-    /// `createAppOrder`: orders cloud applications (`createApps`, yearly/monthly).
-    ///
-    /// Sent once, never retried; see the crate docs on checking before retrying. A
-    /// success always carries an order id: a 2xx without one is
-    /// [`Error::MissingOrderId`].
-    pub async fn create_app_order<B>(
+    /// The generated call's result as the client's: the captured response kept, and
+    /// a success without an order id refused.
+    pub(crate) fn placed<T, E>(
         &self,
-        body: B,
-    ) -> Result<ResponseValue<types::AppOrderResponse>, Error<types::AppOrderError>>
-    where
-        B: TryInto<types::AppOrderRequest>,
-        B::Error: Display,
-    {
-        let (client, slot, project_id) = self.call_client(Operation::CreateAppOrder)?;
-        let result = client
-            .create_app_order()
-            .project_id(project_id)
-            .body(body)
-            .send()
-            .await;
-        capture::into_result(result, &slot, self.transport, |placed| {
-            has_order_id(placed.order_id.as_deref())
-        })
-    }
-
-    /// `createPeriodicOrder`: places a yearly/monthly order (desktops, disks, ...).
-    ///
-    /// Sent once, never retried; see the crate docs on checking before retrying. A
-    /// success always carries an order id: a 2xx without one is
-    /// [`Error::MissingOrderId`].
-    pub async fn create_periodic_order<B>(
-        &self,
-        body: B,
-    ) -> Result<ResponseValue<types::OrderResponse>, Error<types::OrderError>>
-    where
-        B: TryInto<types::PeriodicOrderRequest>,
-        B::Error: Display,
-    {
-        let (client, slot, project_id) = self.call_client(Operation::CreatePeriodicOrder)?;
-        let result = client
-            .create_periodic_order()
-            .project_id(project_id)
-            .body(body)
-            .send()
-            .await;
-        capture::into_result(result, &slot, self.transport, |placed| {
-            has_order_id(placed.order_id.as_deref())
-        })
-    }
-
-    /// `createDesktopOrder`: orders desktops with hourly packages.
-    ///
-    /// Sent once, never retried; see the crate docs on checking before retrying. A
-    /// success always carries an order id: a 2xx without one is
-    /// [`Error::MissingOrderId`].
-    pub async fn create_desktop_order<B>(
-        &self,
-        body: B,
-    ) -> Result<ResponseValue<types::OrderResponse>, Error<types::OrderError>>
-    where
-        B: TryInto<types::DesktopOrderRequest>,
-        B::Error: Display,
-    {
-        let (client, slot, project_id) = self.call_client(Operation::CreateDesktopOrder)?;
-        let result = client
-            .create_desktop_order()
-            .project_id(project_id)
-            .body(body)
-            .send()
-            .await;
-        capture::into_result(result, &slot, self.transport, |placed| {
-            has_order_id(placed.order_id.as_deref())
+        result: Result<ResponseValue<T>, progenitor_client::Error<E>>,
+        slot: &CaptureSlot,
+        order_id: impl Fn(&T) -> Option<&str>,
+    ) -> Result<ResponseValue<T>, Error<E>> {
+        capture::into_result(result, slot, self.transport, |placed| {
+            has_order_id(order_id(placed))
         })
     }
 }

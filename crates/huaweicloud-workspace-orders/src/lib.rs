@@ -206,8 +206,15 @@ pub mod error;
 #[rustfmt::skip]
 mod generated;
 pub mod hooks;
+// Written by `cargo xtask generate` from the spec's operations (prettyplease).
+#[rustfmt::skip]
 pub mod operation;
+mod operation_path;
+// Written by `cargo xtask generate`: `OrdersClient`'s method per operation.
+#[rustfmt::skip]
+mod orders_operations;
 pub mod prepared;
+pub mod service;
 pub mod signer;
 
 pub use client::{OrdersClient, OrdersClientBuilder};

@@ -19,7 +19,7 @@
 //! # }
 //! ```
 
-use std::fmt::{self, Display, Write as _};
+use std::fmt::{self, Write as _};
 use std::sync::{Arc, Mutex, PoisonError};
 
 use progenitor_client::ClientInfo as _;
@@ -29,7 +29,7 @@ use reqwest::{Method, Url};
 use crate::client::OrdersClient;
 use crate::error::Error;
 use crate::operation::Operation;
-use crate::{Client, signer, types};
+use crate::{Client, signer};
 
 /// What a dry run hands back to the generated code instead of sending: recognised
 /// by [`OrdersClient`]'s `prepare_*` methods, never shown to users.
@@ -160,7 +160,7 @@ impl DryRunSlot {
 }
 
 /// The generated client of one dry-run call of `operation`.
-fn dry_run_client<E>(
+pub(crate) fn dry_run_client<E>(
     orders: &OrdersClient,
     operation: Operation,
 ) -> Result<(Client, DryRunSlot, String), Error<E>> {
@@ -181,7 +181,10 @@ fn dry_run_client<E>(
     let generated = orders
         .generated_client(operation.service())
         .map_err(no_endpoint)?;
-    let base_url = orders.endpoints().base_url(operation).map_err(no_endpoint)?;
+    let base_url = orders
+        .endpoints()
+        .base_url(operation)
+        .map_err(no_endpoint)?;
     let slot = DryRunSlot::default();
     let mut context = generated.inner().clone();
     context.dry_run = Some(slot.clone());
@@ -190,7 +193,7 @@ fn dry_run_client<E>(
 }
 
 /// The generated call's result as a dry run's.
-fn finish<T, E>(
+pub(crate) fn finish<T, E>(
     result: Result<T, progenitor_client::Error<E>>,
     slot: &DryRunSlot,
 ) -> Result<PreparedRequest, Error<E>> {
@@ -208,67 +211,5 @@ fn finish<T, E>(
         (_, _) => Err(Error::Internal {
             message: "a dry run was not stopped before sending".to_owned(),
         }),
-    }
-}
-
-impl OrdersClient {
-    /// [`create_app_order`](Self::create_app_order) up to sending: the signed
-    /// request, which is not sent.
-    pub async fn prepare_app_order<B>(
-        &self,
-        body: B,
-    ) -> Result<PreparedRequest, Error<types::AppOrderError>>
-    where
-        B: TryInto<types::AppOrderRequest>,
-        B::Error: Display,
-    {
-        let (client, slot, project_id) = dry_run_client(self, Operation::CreateAppOrder)?;
-        let result = client
-            .create_app_order()
-            .project_id(project_id)
-            .body(body)
-            .send()
-            .await;
-        finish(result, &slot)
-    }
-
-    /// [`create_periodic_order`](Self::create_periodic_order) up to sending: the
-    /// signed request, which is not sent.
-    pub async fn prepare_periodic_order<B>(
-        &self,
-        body: B,
-    ) -> Result<PreparedRequest, Error<types::OrderError>>
-    where
-        B: TryInto<types::PeriodicOrderRequest>,
-        B::Error: Display,
-    {
-        let (client, slot, project_id) = dry_run_client(self, Operation::CreatePeriodicOrder)?;
-        let result = client
-            .create_periodic_order()
-            .project_id(project_id)
-            .body(body)
-            .send()
-            .await;
-        finish(result, &slot)
-    }
-
-    /// [`create_desktop_order`](Self::create_desktop_order) up to sending: the
-    /// signed request, which is not sent.
-    pub async fn prepare_desktop_order<B>(
-        &self,
-        body: B,
-    ) -> Result<PreparedRequest, Error<types::OrderError>>
-    where
-        B: TryInto<types::DesktopOrderRequest>,
-        B::Error: Display,
-    {
-        let (client, slot, project_id) = dry_run_client(self, Operation::CreateDesktopOrder)?;
-        let result = client
-            .create_desktop_order()
-            .project_id(project_id)
-            .body(body)
-            .send()
-            .await;
-        finish(result, &slot)
     }
 }
