@@ -572,7 +572,7 @@ fn client_methods(operations: &[Operation]) -> TokenStream {
                 B: TryInto<#body>,
                 B::Error: Display,
             {
-                let (client, slot, project_id) = prepared::dry_run_client(self, Operation::#variant)?;
+                let (client, slot, project_id) = self.dry_run_client(Operation::#variant)?;
                 let result = client.#method().project_id(project_id).body(body).send().await;
                 prepared::finish(result, &slot)
             }

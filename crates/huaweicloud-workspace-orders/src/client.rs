@@ -15,6 +15,7 @@ use crate::endpoint::{BaseUrl, EndpointError, Endpoints, RegionPolicy, Service};
 use crate::error::Error;
 use crate::hooks::ClientContext;
 use crate::operation::Operation;
+use crate::prepared::DryRunSlot;
 
 /// Default time allowed to establish a connection (TCP and TLS).
 pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
@@ -317,11 +318,8 @@ impl OrdersClient {
         ))
     }
 
-    /// The generated client for one call of `operation`, recording its response.
-    pub(crate) fn call_client<E>(
-        &self,
-        operation: Operation,
-    ) -> Result<(Client, CaptureSlot, &str), Error<E>> {
+    /// The project id and base URL of a call of `operation`, or why it cannot be sent.
+    fn target<E>(&self, operation: Operation) -> Result<(&str, &BaseUrl), Error<E>> {
         let project_id = self
             .project_id
             .as_deref()
@@ -336,6 +334,15 @@ impl OrdersClient {
                 .map_err(|error| Error::InvalidRequest {
                     message: error.to_string(),
                 })?;
+        Ok((project_id, base_url))
+    }
+
+    /// The generated client for one call of `operation`, recording its response.
+    pub(crate) fn call_client<E>(
+        &self,
+        operation: Operation,
+    ) -> Result<(Client, CaptureSlot, &str), Error<E>> {
+        let (project_id, base_url) = self.target(operation)?;
         let slot = CaptureSlot::default();
         let client = Client::new_with_client(
             base_url.as_str(),
@@ -347,6 +354,26 @@ impl OrdersClient {
                 self.response_limit,
             ),
         );
+        Ok((client, slot, project_id))
+    }
+
+    /// The generated client for a dry run of `operation`: the same HTTP client,
+    /// credentials and checks as a call, but the `pre` hook records the signed
+    /// request in the slot and stops it instead of sending.
+    pub(crate) fn dry_run_client<E>(
+        &self,
+        operation: Operation,
+    ) -> Result<(Client, DryRunSlot, &str), Error<E>> {
+        let (project_id, base_url) = self.target(operation)?;
+        let slot = DryRunSlot::default();
+        let mut context = ClientContext::from_shared(
+            self.credentials.clone(),
+            Some(operation.service()),
+            None,
+            self.response_limit,
+        );
+        context.dry_run = Some(slot.clone());
+        let client = Client::new_with_client(base_url.as_str(), self.http.clone(), context);
         Ok((client, slot, project_id))
     }
 

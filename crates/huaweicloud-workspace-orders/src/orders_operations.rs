@@ -48,10 +48,7 @@ impl OrdersClient {
         B: TryInto<types::AppOrderRequest>,
         B::Error: Display,
     {
-        let (client, slot, project_id) = prepared::dry_run_client(
-            self,
-            Operation::CreateAppOrder,
-        )?;
+        let (client, slot, project_id) = self.dry_run_client(Operation::CreateAppOrder)?;
         let result = client
             .create_app_order()
             .project_id(project_id)
@@ -96,10 +93,8 @@ impl OrdersClient {
         B: TryInto<types::PeriodicOrderRequest>,
         B::Error: Display,
     {
-        let (client, slot, project_id) = prepared::dry_run_client(
-            self,
-            Operation::CreatePeriodicOrder,
-        )?;
+        let (client, slot, project_id) = self
+            .dry_run_client(Operation::CreatePeriodicOrder)?;
         let result = client
             .create_periodic_order()
             .project_id(project_id)
@@ -143,10 +138,8 @@ impl OrdersClient {
         B: TryInto<types::DesktopOrderRequest>,
         B::Error: Display,
     {
-        let (client, slot, project_id) = prepared::dry_run_client(
-            self,
-            Operation::CreateDesktopOrder,
-        )?;
+        let (client, slot, project_id) = self
+            .dry_run_client(Operation::CreateDesktopOrder)?;
         let result = client
             .create_desktop_order()
             .project_id(project_id)
