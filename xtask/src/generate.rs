@@ -132,7 +132,8 @@ pub fn render(layout: &Layout) -> Result<Vec<Output>> {
     let mut spec_json = serde_json::to_string_pretty(&json_doc)?;
     spec_json.push('\n');
 
-    Ok(vec![
+    let per_operation = crate::operations::render(&openapi, &code, &spec_display)?;
+    Ok([
         Output {
             path: layout.generated_rs.clone(),
             contents: header + &code,
@@ -141,7 +142,10 @@ pub fn render(layout: &Layout) -> Result<Vec<Output>> {
             path: layout.spec_json.clone(),
             contents: spec_json,
         },
-    ])
+    ]
+    .into_iter()
+    .chain(per_operation)
+    .collect())
 }
 
 /// progenitor with this crate's settings, panics turned into errors.

@@ -12,6 +12,12 @@ const GENERATED_RS: &str = "crates/huaweicloud-workspace-orders/src/generated.rs
 const SPEC_JSON: &str = "openapi/workspace-orders.json";
 const GOOD_RS: &str = "// a good generated file\n";
 const GOOD_JSON: &str = "{\"good\": true}\n";
+/// The per-operation outputs, in the order the generator reports them.
+const PER_OPERATION: [&str; 3] = [
+    "crates/huaweicloud-workspace-orders/src/operation.rs",
+    "crates/huaweicloud-workspace-orders/src/orders_operations.rs",
+    "crates/workspace-orders-cli/src/operations.rs",
+];
 
 fn repo_root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -27,11 +33,15 @@ fn real_spec() -> String {
 /// A scratch root holding `spec` and known-good outputs.
 fn scratch(spec: &str) -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();
+    let per_operation = PER_OPERATION.map(|path| (path, GOOD_RS));
     for (path, contents) in [
         (SPEC, spec),
         (GENERATED_RS, GOOD_RS),
         (SPEC_JSON, GOOD_JSON),
-    ] {
+    ]
+    .into_iter()
+    .chain(per_operation)
+    {
         let path = dir.path().join(path);
         std::fs::create_dir_all(path.parent().unwrap()).unwrap();
         std::fs::write(path, contents).unwrap();
@@ -74,6 +84,10 @@ fn assert_rejected(spec: &str, expected: &[&str]) {
     let json = std::fs::read_to_string(dir.path().join(SPEC_JSON)).unwrap();
     assert_eq!(rs, GOOD_RS, "generated.rs was touched");
     assert_eq!(json, GOOD_JSON, "the JSON rendering was touched");
+    for path in PER_OPERATION {
+        let text = std::fs::read_to_string(dir.path().join(path)).unwrap();
+        assert_eq!(text, GOOD_RS, "{path} was touched");
+    }
     let leftovers: Vec<_> = walk(dir.path())
         .into_iter()
         .filter(|p| p.to_string_lossy().contains(".tmp-"))
@@ -238,25 +252,23 @@ fn a_good_spec_writes_both_outputs_and_check_then_passes() {
             .unwrap();
     assert_eq!(json["openapi"], "3.0.3");
     // One line per file: what was written, or that nothing changed.
-    assert_eq!(
-        String::from_utf8_lossy(&output.stderr),
-        format!("wrote {GENERATED_RS}\nwrote {SPEC_JSON}\n")
-    );
+    let lines = |verb: &str| {
+        [GENERATED_RS, SPEC_JSON]
+            .into_iter()
+            .chain(PER_OPERATION)
+            .map(|path| format!("{verb} {path}\n"))
+            .collect::<String>()
+    };
+    assert_eq!(String::from_utf8_lossy(&output.stderr), lines("wrote"));
     let again = xtask(dir.path(), &[]);
-    assert_eq!(
-        String::from_utf8_lossy(&again.stderr),
-        format!("unchanged {GENERATED_RS}\nunchanged {SPEC_JSON}\n")
-    );
+    assert_eq!(String::from_utf8_lossy(&again.stderr), lines("unchanged"));
     let check = xtask(dir.path(), &["--check"]);
     assert!(
         check.status.success(),
         "{}",
         String::from_utf8_lossy(&check.stderr)
     );
-    assert_eq!(
-        String::from_utf8_lossy(&check.stderr),
-        format!("up to date {GENERATED_RS}\nup to date {SPEC_JSON}\n")
-    );
+    assert_eq!(String::from_utf8_lossy(&check.stderr), lines("up to date"));
 }
 
 #[test]
@@ -342,5 +354,36 @@ fn an_open_list_value_without_a_constant_name_is_refused() {
     assert_rejected(
         &spec,
         &["/components/schemas/EipType", "`5_BGP`", "x-enum-varnames"],
+    );
+}
+
+#[test]
+fn an_operation_without_its_service_is_rejected_at_its_place() {
+    // The client would not know which endpoint serves it.
+    let spec = real_spec().replacen(
+        "      operationId: createPeriodicOrder\n      x-service: Workspace\n",
+        "      operationId: createPeriodicOrder\n",
+        1,
+    );
+    assert_ne!(spec, real_spec());
+    assert_rejected(
+        &spec,
+        &[
+            "/paths/~1v2~1{project_id}~1periodic~1subscribe~1order/post",
+            "x-service: missing",
+        ],
+    );
+}
+
+#[test]
+fn an_operation_with_an_unknown_service_is_rejected() {
+    let spec = real_spec().replacen("x-service: WorkspaceApp", "x-service: AppStream", 1);
+    assert_ne!(spec, real_spec());
+    assert_rejected(
+        &spec,
+        &[
+            "/paths/~1v1~1{project_id}~1bundles~1subscribe~1order/post",
+            "\"AppStream\" is not one of the client's services (Workspace, WorkspaceApp)",
+        ],
     );
 }

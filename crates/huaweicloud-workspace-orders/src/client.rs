@@ -2,20 +2,20 @@
 //! authenticated, with safe transport defaults and errors that keep the response.
 
 use std::ffi::OsString;
-use std::fmt::Display;
 use std::net::{Ipv4Addr, Ipv6Addr, SocketAddr};
 use std::sync::Arc;
 use std::time::Duration;
 
 use progenitor_client::ResponseValue;
 
+use crate::Client;
 use crate::capture::{self, CaptureSlot, ProbeLayer, Transport};
 use crate::credentials::{Credentials, CredentialsError, validate_project_id};
 use crate::endpoint::{BaseUrl, EndpointError, Endpoints, RegionPolicy, Service};
 use crate::error::Error;
 use crate::hooks::ClientContext;
 use crate::operation::Operation;
-use crate::{Client, types};
+use crate::prepared::DryRunSlot;
 
 /// Default time allowed to establish a connection (TCP and TLS).
 pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
@@ -318,11 +318,8 @@ impl OrdersClient {
         ))
     }
 
-    /// The generated client for one call of `operation`, recording its response.
-    fn call_client<E>(
-        &self,
-        operation: Operation,
-    ) -> Result<(Client, CaptureSlot, &str), Error<E>> {
+    /// The project id and base URL of a call of `operation`, or why it cannot be sent.
+    fn target<E>(&self, operation: Operation) -> Result<(&str, &BaseUrl), Error<E>> {
         let project_id = self
             .project_id
             .as_deref()
@@ -337,6 +334,15 @@ impl OrdersClient {
                 .map_err(|error| Error::InvalidRequest {
                     message: error.to_string(),
                 })?;
+        Ok((project_id, base_url))
+    }
+
+    /// The generated client for one call of `operation`, recording its response.
+    pub(crate) fn call_client<E>(
+        &self,
+        operation: Operation,
+    ) -> Result<(Client, CaptureSlot, &str), Error<E>> {
+        let (project_id, base_url) = self.target(operation)?;
         let slot = CaptureSlot::default();
         let client = Client::new_with_client(
             base_url.as_str(),
@@ -351,78 +357,36 @@ impl OrdersClient {
         Ok((client, slot, project_id))
     }
 
-    /// `createAppOrder`: orders cloud applications (`createApps`, yearly/monthly).
-    ///
-    /// Sent once, never retried; see the crate docs on checking before retrying. A
-    /// success always carries an order id: a 2xx without one is
-    /// [`Error::MissingOrderId`].
-    pub async fn create_app_order<B>(
+    /// The generated client for a dry run of `operation`: the same HTTP client,
+    /// credentials and checks as a call, but the `pre` hook records the signed
+    /// request in the slot and stops it instead of sending.
+    pub(crate) fn dry_run_client<E>(
         &self,
-        body: B,
-    ) -> Result<ResponseValue<types::AppOrderResponse>, Error<types::AppOrderError>>
-    where
-        B: TryInto<types::AppOrderRequest>,
-        B::Error: Display,
-    {
-        let (client, slot, project_id) = self.call_client(Operation::CreateAppOrder)?;
-        let result = client
-            .create_app_order()
-            .project_id(project_id)
-            .body(body)
-            .send()
-            .await;
-        capture::into_result(result, &slot, self.transport, |placed| {
-            has_order_id(placed.order_id.as_deref())
-        })
+        operation: Operation,
+    ) -> Result<(Client, DryRunSlot, &str), Error<E>> {
+        let (project_id, base_url) = self.target(operation)?;
+        let slot = DryRunSlot::default();
+        let mut context = ClientContext::from_shared(
+            self.credentials.clone(),
+            Some(operation.service()),
+            None,
+            self.response_limit,
+        );
+        context.dry_run = Some(slot.clone());
+        let client = Client::new_with_client(base_url.as_str(), self.http.clone(), context);
+        Ok((client, slot, project_id))
     }
 
-    /// `createPeriodicOrder`: places a yearly/monthly order (desktops, disks, ...).
-    ///
-    /// Sent once, never retried; see the crate docs on checking before retrying. A
-    /// success always carries an order id: a 2xx without one is
-    /// [`Error::MissingOrderId`].
-    pub async fn create_periodic_order<B>(
+    /// The generated call's result as the client's: the captured response kept, and
+    /// a success without an order id refused.
+    pub(crate) fn placed<T, E>(
         &self,
-        body: B,
-    ) -> Result<ResponseValue<types::OrderResponse>, Error<types::OrderError>>
-    where
-        B: TryInto<types::PeriodicOrderRequest>,
-        B::Error: Display,
-    {
-        let (client, slot, project_id) = self.call_client(Operation::CreatePeriodicOrder)?;
-        let result = client
-            .create_periodic_order()
-            .project_id(project_id)
-            .body(body)
-            .send()
-            .await;
-        capture::into_result(result, &slot, self.transport, |placed| {
-            has_order_id(placed.order_id.as_deref())
-        })
-    }
-
-    /// `createDesktopOrder`: orders desktops with hourly packages.
-    ///
-    /// Sent once, never retried; see the crate docs on checking before retrying. A
-    /// success always carries an order id: a 2xx without one is
-    /// [`Error::MissingOrderId`].
-    pub async fn create_desktop_order<B>(
-        &self,
-        body: B,
-    ) -> Result<ResponseValue<types::OrderResponse>, Error<types::OrderError>>
-    where
-        B: TryInto<types::DesktopOrderRequest>,
-        B::Error: Display,
-    {
-        let (client, slot, project_id) = self.call_client(Operation::CreateDesktopOrder)?;
-        let result = client
-            .create_desktop_order()
-            .project_id(project_id)
-            .body(body)
-            .send()
-            .await;
-        capture::into_result(result, &slot, self.transport, |placed| {
-            has_order_id(placed.order_id.as_deref())
+        result: Result<ResponseValue<T>, progenitor_client::Error<E>>,
+        slot: &CaptureSlot,
+        order_id: impl Fn(&T) -> Option<&str>,
+    ) -> Result<ResponseValue<T>, Error<E>> {
+        capture::into_result(result, slot, self.transport, |placed| {
+            has_order_id(order_id(placed))
         })
     }
 }

@@ -57,6 +57,7 @@ use std::fmt;
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 
 use crate::operation::Operation;
+pub use crate::service::Service;
 
 /// One region of the official SDKs' endpoint catalogue: the base URL of each service
 /// there, exactly as the SDKs' region files give it.
@@ -209,33 +210,8 @@ pub fn catalogue_region(region: &str) -> Option<&'static CatalogueRegion> {
     REGIONS.iter().find(|entry| entry.id == region)
 }
 
-/// A service with its own endpoints.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum Service {
-    /// Workspace (desktops; the v2 orders): `workspace.{region}`.
-    Workspace,
-    /// WorkspaceApp (application streaming; the v1 order): `appstream.{region}` or the
-    /// Workspace host, per [`REGIONS`].
-    WorkspaceApp,
-}
-
+// The catalogue's knowledge of each service lives here, with the catalogue.
 impl Service {
-    /// The service's name in `HUAWEICLOUD_SDK_REGION_<SERVICE>_<REGION>`.
-    pub fn env_name(self) -> &'static str {
-        match self {
-            Service::Workspace => "WORKSPACE",
-            Service::WorkspaceApp => "WORKSPACEAPP",
-        }
-    }
-
-    /// The operations the service serves, for messages.
-    fn operations(self) -> &'static str {
-        match self {
-            Service::Workspace => "createPeriodicOrder and createDesktopOrder",
-            Service::WorkspaceApp => "createAppOrder",
-        }
-    }
-
     /// The regions the official catalogue lists for the service.
     pub fn known_regions(self) -> &'static [&'static str] {
         match self {
@@ -243,13 +219,19 @@ impl Service {
             Service::WorkspaceApp => &WORKSPACEAPP_REGIONS,
         }
     }
+}
 
-    /// The service's name in the official SDKs (`Workspace`, `WorkspaceApp`).
-    pub fn name(self) -> &'static str {
-        match self {
-            Service::Workspace => "Workspace",
-            Service::WorkspaceApp => "WorkspaceApp",
-        }
+/// The operations `service` serves, for messages: `a`, `a and b`, `a, b and c`.
+fn operations_of(service: Service) -> String {
+    let ids: Vec<&str> = Operation::ALL
+        .into_iter()
+        .filter(|operation| operation.service() == service)
+        .map(Operation::operation_id)
+        .collect();
+    match ids.split_last() {
+        None => "no operation".to_owned(),
+        Some((last, [])) => (*last).to_owned(),
+        Some((last, rest)) => format!("{} and {last}", rest.join(", ")),
     }
 }
 
@@ -287,7 +269,7 @@ pub enum EndpointError {
          official SDK lists it there ({service} regions: {known}); set {variable} to its \
          endpoint if the service exists there",
         service = service.name(),
-        operations = service.operations(),
+        operations = operations_of(*service),
         known = service.known_regions().join(", ")
     )]
     ServiceNotInRegion {

@@ -11493,9 +11493,11 @@ request on its own. Where the pages contradict themselves, this document decides
 `openapi/ERRATA.md` explains why. Vendor extensions: `x-doc-source` (page and table a
 schema or operation was transcribed from), `x-iam-authorization` (the IAM action,
 access level, condition keys and dependencies of an operation),
-`x-extensible-enum` (the known values of a string whose list the sources leave open:
-other values are valid too) and `x-enum-descriptions` / `x-enum-varnames` (the meaning
-and a name of each enum or known value).
+`x-service` (the service whose endpoint serves an operation: `Workspace` or
+`WorkspaceApp`; the client routes by it), `x-extensible-enum` (the known values of a
+string whose list the sources leave open: other values are valid too) and
+`x-enum-descriptions` / `x-enum-varnames` (the meaning and a name of each enum or
+known value).
 
 The document never refuses a request that one of Huawei's current sources documents as
 valid: the doc pages, the official SDK models (`huaweicloudsdkworkspace` and

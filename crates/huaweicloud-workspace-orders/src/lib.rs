@@ -20,6 +20,11 @@
 //!   10 s, total 60 s by default, configurable);
 //! - [`prepared`]: dry runs, the exact signed request without sending it.
 //!
+//! Everything per operation is generated from the spec too: the [`operation`] table
+//! (id, method name, path, and the [`service`] from the spec's `x-service`) and
+//! [`OrdersClient`]'s `create_*` and `prepare_*` methods; a new operation in the spec
+//! is a new method after `cargo xtask generate`.
+//!
 //! `use huaweicloud_workspace_orders::prelude::*;` brings in [`OrdersClient`],
 //! [`Credentials`], the error types ([`Error`], [`Outcome`](error::Outcome),
 //! [`ApiErrorBody`](error::ApiErrorBody)) and [`types`]. [`Error`] at the crate root is
@@ -206,8 +211,15 @@ pub mod error;
 #[rustfmt::skip]
 mod generated;
 pub mod hooks;
+// Written by `cargo xtask generate` from the spec's operations (prettyplease).
+#[rustfmt::skip]
 pub mod operation;
+mod operation_path;
+// Written by `cargo xtask generate`: `OrdersClient`'s method per operation.
+#[rustfmt::skip]
+mod orders_operations;
 pub mod prepared;
+pub mod service;
 pub mod signer;
 
 pub use client::{OrdersClient, OrdersClientBuilder};

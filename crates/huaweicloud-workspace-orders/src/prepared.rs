@@ -1,8 +1,9 @@
 //! Dry runs: the exact request a call would send, built and signed by the same code
 //! path as the call, and then not sent.
 //!
-//! [`OrdersClient::prepare_periodic_order`] (and its siblings) run everything
-//! [`OrdersClient::create_periodic_order`] runs before the request leaves — the body's
+//! [`OrdersClient::prepare_periodic_order`](crate::OrdersClient::prepare_periodic_order)
+//! (and its siblings) run everything
+//! [`OrdersClient::create_periodic_order`](crate::OrdersClient::create_periodic_order) runs before the request leaves — the body's
 //! conversion with the spec's limits, the project id, routing, headers, signing — and
 //! stop where the request would be handed to the HTTP client. Whatever check is added
 //! to that path later applies to dry runs too.
@@ -19,20 +20,17 @@
 //! # }
 //! ```
 
-use std::fmt::{self, Display, Write as _};
+use std::fmt::{self, Write as _};
 use std::sync::{Arc, Mutex, PoisonError};
 
-use progenitor_client::ClientInfo as _;
 use reqwest::header::{AUTHORIZATION, CONTENT_LENGTH, HOST, HeaderMap};
 use reqwest::{Method, Url};
 
-use crate::client::OrdersClient;
 use crate::error::Error;
-use crate::operation::Operation;
-use crate::{Client, signer, types};
+use crate::signer;
 
 /// What a dry run hands back to the generated code instead of sending: recognised
-/// by [`OrdersClient`]'s `prepare_*` methods, never shown to users.
+/// by [`OrdersClient`](crate::OrdersClient)'s `prepare_*` methods, never shown to users.
 const STOPPED: &str = "dry run: stopped before sending";
 
 /// Replaces secret header values in [`PreparedRequest::redacted`].
@@ -159,41 +157,8 @@ impl DryRunSlot {
     }
 }
 
-/// The generated client of one dry-run call of `operation`.
-fn dry_run_client<E>(
-    orders: &OrdersClient,
-    operation: Operation,
-) -> Result<(Client, DryRunSlot, String), Error<E>> {
-    let project_id = orders
-        .project_id()
-        .ok_or_else(|| Error::InvalidRequest {
-            message: "project_id: none given; set HUAWEICLOUD_SDK_PROJECT_ID, use \
-                      Credentials::with_project_id or OrdersClient::for_project"
-                .to_owned(),
-        })?
-        .to_owned();
-    // The same HTTP client and credentials as a real call; only the context differs.
-    // A region without an endpoint for the operation's service is refused here, as
-    // in a real call.
-    let no_endpoint = |error: crate::endpoint::EndpointError| Error::InvalidRequest {
-        message: error.to_string(),
-    };
-    let generated = orders
-        .generated_client(operation.service())
-        .map_err(no_endpoint)?;
-    let base_url = orders
-        .endpoints()
-        .base_url(operation)
-        .map_err(no_endpoint)?;
-    let slot = DryRunSlot::default();
-    let mut context = generated.inner().clone();
-    context.dry_run = Some(slot.clone());
-    let client = Client::new_with_client(base_url.as_str(), generated.client().clone(), context);
-    Ok((client, slot, project_id))
-}
-
 /// The generated call's result as a dry run's.
-fn finish<T, E>(
+pub(crate) fn finish<T, E>(
     result: Result<T, progenitor_client::Error<E>>,
     slot: &DryRunSlot,
 ) -> Result<PreparedRequest, Error<E>> {
@@ -211,67 +176,5 @@ fn finish<T, E>(
         (_, _) => Err(Error::Internal {
             message: "a dry run was not stopped before sending".to_owned(),
         }),
-    }
-}
-
-impl OrdersClient {
-    /// [`create_app_order`](Self::create_app_order) up to sending: the signed
-    /// request, which is not sent.
-    pub async fn prepare_app_order<B>(
-        &self,
-        body: B,
-    ) -> Result<PreparedRequest, Error<types::AppOrderError>>
-    where
-        B: TryInto<types::AppOrderRequest>,
-        B::Error: Display,
-    {
-        let (client, slot, project_id) = dry_run_client(self, Operation::CreateAppOrder)?;
-        let result = client
-            .create_app_order()
-            .project_id(project_id)
-            .body(body)
-            .send()
-            .await;
-        finish(result, &slot)
-    }
-
-    /// [`create_periodic_order`](Self::create_periodic_order) up to sending: the
-    /// signed request, which is not sent.
-    pub async fn prepare_periodic_order<B>(
-        &self,
-        body: B,
-    ) -> Result<PreparedRequest, Error<types::OrderError>>
-    where
-        B: TryInto<types::PeriodicOrderRequest>,
-        B::Error: Display,
-    {
-        let (client, slot, project_id) = dry_run_client(self, Operation::CreatePeriodicOrder)?;
-        let result = client
-            .create_periodic_order()
-            .project_id(project_id)
-            .body(body)
-            .send()
-            .await;
-        finish(result, &slot)
-    }
-
-    /// [`create_desktop_order`](Self::create_desktop_order) up to sending: the
-    /// signed request, which is not sent.
-    pub async fn prepare_desktop_order<B>(
-        &self,
-        body: B,
-    ) -> Result<PreparedRequest, Error<types::OrderError>>
-    where
-        B: TryInto<types::DesktopOrderRequest>,
-        B::Error: Display,
-    {
-        let (client, slot, project_id) = dry_run_client(self, Operation::CreateDesktopOrder)?;
-        let result = client
-            .create_desktop_order()
-            .project_id(project_id)
-            .body(body)
-            .send()
-            .await;
-        finish(result, &slot)
     }
 }

@@ -11,12 +11,13 @@
 //!    so any check on the client's sending path applies as well.
 
 use huaweicloud_workspace_orders::operation::Operation;
-use huaweicloud_workspace_orders::{Credentials, OrdersClient, types};
-use schemars::r#gen::SchemaSettings;
+use huaweicloud_workspace_orders::{Credentials, OrdersClient};
 use serde_json::Value;
 
 use crate::locate::{Position, Positions, escape, json_path};
+use crate::operations::{self, TypedBody, client_schema, read_typed};
 use crate::spec;
+use crate::typed::serde_message;
 
 /// One thing wrong with a body.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -29,13 +30,6 @@ pub struct Problem {
     pub message: String,
 }
 
-/// A request body read into the client's type for its operation.
-pub enum TypedBody {
-    App(types::AppOrderRequest),
-    Periodic(types::PeriodicOrderRequest),
-    Desktop(types::DesktopOrderRequest),
-}
-
 /// The outcome of checking one body.
 pub struct Checked {
     /// The operation checked against; `None` when it could not be told.
@@ -45,62 +39,6 @@ pub struct Checked {
     pub problems: Vec<Problem>,
     /// The body in the client's type, when there are no problems.
     pub body: Option<TypedBody>,
-}
-
-/// Why the client's type refused a body: where (a JSON pointer) and what.
-struct Refusal {
-    pointer: String,
-    message: String,
-}
-
-/// Reads `text` into the client's request type of `operation`, as `place` does.
-fn read_typed(operation: Operation, text: &str) -> Result<TypedBody, Refusal> {
-    fn read<T: serde::de::DeserializeOwned>(text: &str) -> Result<T, Refusal> {
-        let mut deserializer = serde_json::Deserializer::from_str(text);
-        let value =
-            serde_path_to_error::deserialize(&mut deserializer).map_err(|error| Refusal {
-                pointer: pointer_of(error.path()),
-                message: serde_message(error.inner()),
-            })?;
-        // Trailing text after the body, as serde_json::from_str refuses it.
-        deserializer.end().map_err(|error| Refusal {
-            pointer: String::new(),
-            message: serde_message(&error),
-        })?;
-        Ok(value)
-    }
-    Ok(match operation {
-        Operation::CreateAppOrder => TypedBody::App(read(text)?),
-        Operation::CreateDesktopOrder => TypedBody::Desktop(read(text)?),
-        // `Operation` is non-exhaustive: a new operation without a type here is
-        // checked as a periodic order and refused there.
-        _ => TypedBody::Periodic(read(text)?),
-    })
-}
-
-/// The JSON Schema the client's request type of `operation` emits.
-fn client_schema(operation: Operation) -> Value {
-    // Optional members are left out, never `null`: the spec has no nullable request
-    // member, and an `anyOf [T, null]` would hide the problems inside `T`.
-    let generator = SchemaSettings::draft07()
-        .with(|settings| settings.option_add_null_type = false)
-        .into_generator();
-    let schema = match operation {
-        Operation::CreateAppOrder => generator.into_root_schema_for::<types::AppOrderRequest>(),
-        Operation::CreateDesktopOrder => {
-            generator.into_root_schema_for::<types::DesktopOrderRequest>()
-        }
-        _ => generator.into_root_schema_for::<types::PeriodicOrderRequest>(),
-    };
-    serde_json::to_value(schema).unwrap_or(Value::Null)
-}
-
-/// The serde message without serde_json's " at line L column C" (the place is
-/// reported separately).
-fn serde_message(error: &serde_json::Error) -> String {
-    let text = error.to_string();
-    let suffix = format!(" at line {} column {}", error.line(), error.column());
-    text.strip_suffix(&suffix).unwrap_or(&text).to_owned()
 }
 
 fn problem(document: &Value, positions: &Positions, pointer: String, message: String) -> Problem {
@@ -158,23 +96,11 @@ pub async fn dry_run_refusal(body: TypedBody) -> Result<Option<String>, String> 
         .base_url("http://127.0.0.1:9")
         .build()
         .map_err(|e| e.to_string())?;
-    let refused = match body {
-        TypedBody::App(body) => client
-            .prepare_app_order(body)
-            .await
-            .err()
-            .map(|e| e.to_string()),
-        TypedBody::Periodic(body) => client
-            .prepare_periodic_order(body)
-            .await
-            .err()
-            .map(|e| e.to_string()),
-        TypedBody::Desktop(body) => client
-            .prepare_desktop_order(body)
-            .await
-            .err()
-            .map(|e| e.to_string()),
-    };
+    let refused = body
+        .prepare(&client)
+        .await
+        .err()
+        .map(|failure| failure.message);
     Ok(refused)
 }
 
@@ -265,32 +191,18 @@ fn guess(text: &str, document: &Value) -> Result<Operation, String> {
     };
     match candidates.as_slice() {
         [operation] => Ok(*operation),
-        [] => Err(
+        [] => Err(format!(
             "cannot tell which operation this body is for (its top-level members fit none); \
-             give --operation app|periodic|desktop"
-                .to_owned(),
-        ),
+             give --operation {}",
+            Operation::ALL.map(operations::label).join("|")
+        )),
         several => Err(format!(
             "the body could be for {}; give --operation",
             several
                 .iter()
-                .map(|o| spec::operation_label(*o))
+                .map(|o| operations::label(*o))
                 .collect::<Vec<_>>()
                 .join(" or ")
         )),
     }
-}
-
-/// A serde_path_to_error path as a JSON pointer.
-fn pointer_of(path: &serde_path_to_error::Path) -> String {
-    use serde_path_to_error::Segment;
-    let mut pointer = String::new();
-    for segment in path {
-        match segment {
-            Segment::Seq { index } => pointer.push_str(&format!("/{index}")),
-            Segment::Map { key } => pointer.push_str(&format!("/{}", escape(key))),
-            Segment::Enum { .. } | Segment::Unknown => {}
-        }
-    }
-    pointer
 }

@@ -2,10 +2,10 @@
 
 use std::path::PathBuf;
 
-use clap::{Args, Parser, Subcommand, ValueEnum};
-use huaweicloud_workspace_orders::operation::Operation;
+use clap::{Args, Parser, Subcommand};
 
 use crate::exit;
+use crate::operations::OperationArg;
 use crate::output::Format;
 
 /// Validate, dry-run and place Huawei Cloud Workspace orders.
@@ -94,25 +94,4 @@ pub struct PlaceArgs {
     /// Print the exact signed HTTP request (secrets redacted) and send nothing.
     #[arg(long)]
     pub dry_run: bool,
-}
-
-/// An operation as named on the command line.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum OperationArg {
-    /// createAppOrder (v1): cloud applications, yearly/monthly
-    App,
-    /// createPeriodicOrder (v2): desktops, disks, pools… yearly/monthly
-    Periodic,
-    /// createDesktopOrder (v2): desktops with hourly packages
-    Desktop,
-}
-
-impl From<OperationArg> for Operation {
-    fn from(operation: OperationArg) -> Self {
-        match operation {
-            OperationArg::App => Operation::CreateAppOrder,
-            OperationArg::Periodic => Operation::CreatePeriodicOrder,
-            OperationArg::Desktop => Operation::CreateDesktopOrder,
-        }
-    }
 }

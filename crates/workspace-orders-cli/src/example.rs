@@ -4,6 +4,7 @@ use huaweicloud_workspace_orders::operation::Operation;
 use serde_json::{Value, json};
 
 use crate::exit::Exit;
+use crate::operations;
 use crate::output::Output;
 use crate::spec::{self, Example};
 
@@ -34,7 +35,7 @@ pub fn run(output: Output, operation: Option<Operation>, list: bool, name: Optio
                 };
                 println!(
                     "{:<9} {:<20} {}{corrected}",
-                    spec::operation_label(example.operation),
+                    operations::label(example.operation),
                     example.name,
                     example.summary
                 );

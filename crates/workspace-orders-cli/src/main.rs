@@ -5,10 +5,15 @@ mod cli;
 mod example;
 mod exit;
 mod locate;
+// Written by `cargo xtask generate` from the spec's operations (prettyplease).
+#[rustfmt::skip]
+mod operations;
+mod outcome;
 mod output;
 mod place;
 mod regions;
 mod spec;
+mod typed;
 mod validate;
 
 use std::process::ExitCode;

@@ -1,19 +1,19 @@
 //! `workspace-orders place`: validate, sign, send once (or print, with `--dry-run`),
 //! and say whether the order was placed.
 
-use std::fmt::Debug;
 use std::time::Duration;
 
 use huaweicloud_workspace_orders::credentials::ENV_PROJECT_ID;
-use huaweicloud_workspace_orders::error::{ApiErrorBody, Error, Outcome, request_id};
+use huaweicloud_workspace_orders::error::Outcome;
 use huaweicloud_workspace_orders::operation::Operation;
 use huaweicloud_workspace_orders::prepared::PreparedRequest;
 use huaweicloud_workspace_orders::{Credentials, OrdersClient};
 use serde_json::{Value, json};
 
-use crate::check::{self, TypedBody};
+use crate::check;
 use crate::cli::PlaceArgs;
 use crate::exit::Exit;
+use crate::outcome::Failure;
 use crate::output::{Colour, Output};
 use crate::validate::{problem_json, problem_line, read_body};
 
@@ -64,70 +64,6 @@ fn client(args: &PlaceArgs) -> Result<OrdersClient, Usage> {
     builder.build().map_err(|e| Usage(e.to_string()))
 }
 
-/// What a failed call tells, whatever its operation's error body type.
-struct Failure {
-    outcome: Outcome,
-    message: String,
-    status: Option<u16>,
-    request_id: Option<String>,
-    error_code: Option<String>,
-}
-
-impl<E: ApiErrorBody + Debug> From<Error<E>> for Failure {
-    fn from(error: Error<E>) -> Self {
-        let error_code = match &error {
-            Error::Api { body, .. } => body.error_code().map(str::to_owned),
-            _ => None,
-        };
-        Failure {
-            outcome: error.outcome(),
-            message: error.to_string(),
-            status: error.status().map(|s| s.as_u16()),
-            request_id: error.request_id().map(str::to_owned),
-            error_code,
-        }
-    }
-}
-
-/// The order id and `X-Request-Id` of a placed order.
-struct Placed {
-    order_id: Option<String>,
-    request_id: Option<String>,
-}
-
-async fn send(client: &OrdersClient, body: TypedBody) -> Result<Placed, Failure> {
-    macro_rules! placed {
-        ($call:expr) => {
-            match $call.await {
-                Ok(placed) => Ok(Placed {
-                    request_id: request_id(placed.headers()),
-                    order_id: placed.into_inner().order_id,
-                }),
-                Err(error) => Err(Failure::from(error)),
-            }
-        };
-    }
-    match body {
-        TypedBody::App(body) => placed!(client.create_app_order(body)),
-        TypedBody::Periodic(body) => placed!(client.create_periodic_order(body)),
-        TypedBody::Desktop(body) => placed!(client.create_desktop_order(body)),
-    }
-}
-
-async fn prepare(client: &OrdersClient, body: TypedBody) -> Result<PreparedRequest, Failure> {
-    match body {
-        TypedBody::App(body) => client.prepare_app_order(body).await.map_err(Failure::from),
-        TypedBody::Periodic(body) => client
-            .prepare_periodic_order(body)
-            .await
-            .map_err(Failure::from),
-        TypedBody::Desktop(body) => client
-            .prepare_desktop_order(body)
-            .await
-            .map_err(Failure::from),
-    }
-}
-
 pub async fn run(output: Output, args: PlaceArgs) -> Exit {
     let operation = Operation::from(args.operation);
     match place(output, operation, &args).await {
@@ -175,7 +111,7 @@ async fn place(output: Output, operation: Operation, args: &PlaceArgs) -> Result
     };
 
     if args.dry_run {
-        return Ok(match prepare(&client, body).await {
+        return Ok(match body.prepare(&client).await {
             Ok(request) => {
                 print_dry_run(output, operation, &request);
                 Exit::Success
@@ -185,7 +121,7 @@ async fn place(output: Output, operation: Operation, args: &PlaceArgs) -> Result
     }
 
     output.progress(&format!("placing {} at {url} …", operation.operation_id()));
-    Ok(match send(&client, body).await {
+    Ok(match body.place(&client).await {
         Ok(placed) => {
             let order_id = placed.order_id.as_deref();
             let request_id = placed.request_id.as_deref();

@@ -169,17 +169,6 @@ pub fn candidate_operations(body: &Value) -> Vec<Operation> {
         .collect()
 }
 
-/// The operation named on the command line.
-pub fn operation_label(operation: Operation) -> &'static str {
-    match operation {
-        Operation::CreateAppOrder => "app",
-        Operation::CreatePeriodicOrder => "periodic",
-        Operation::CreateDesktopOrder => "desktop",
-        // `Operation` is non-exhaustive; a new one gets its operationId.
-        other => other.operation_id(),
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -18,9 +18,9 @@ use serde_json::{Map, Value, json};
 use time::OffsetDateTime;
 
 use crate::auth::{AuthConfig, Received};
+use crate::connection::ConnectionControl;
 use crate::fault::{FAULT_HEADER, Fault, Outcome};
 use crate::orders::{AcceptedOrder, Ledger};
-use crate::server::ConnectionControl;
 use crate::spec::{Operation, Route, Spec};
 use crate::strict_json::{self, JsonError};
 

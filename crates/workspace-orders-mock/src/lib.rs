@@ -48,6 +48,7 @@
 //! ```
 
 pub mod auth;
+mod connection;
 pub mod fault;
 mod handler;
 pub mod orders;
@@ -58,9 +59,10 @@ pub mod spec;
 pub mod strict_json;
 
 pub use auth::{AccessKey, AuthConfig, Principal};
+pub use connection::ConnectionControl;
 pub use fault::{FAULT_HEADER, Fault, Outcome};
 pub use orders::{AcceptedOrder, DEFAULT_KEPT_ORDERS, OrderTotals};
 pub use server::{
-    ConnectionControl, DEFAULT_ACCESS_KEY, DEFAULT_REQUEST_TIMEOUT, DEFAULT_SECRET_KEY,
-    DEFAULT_TOKEN, MockConfig, MockHandle, MockServer, StartError,
+    DEFAULT_ACCESS_KEY, DEFAULT_REQUEST_TIMEOUT, DEFAULT_SECRET_KEY, DEFAULT_TOKEN, MockConfig,
+    MockHandle, MockServer, StartError,
 };

@@ -12,16 +12,16 @@ use std::time::Duration;
 
 use axum::Router;
 use axum::body::Body;
-use axum::response::Response;
 use hyper::body::Incoming;
 use hyper_util::rt::{TokioIo, TokioTimer};
 use hyper_util::server::graceful::GracefulShutdown;
 use tokio::net::TcpListener;
-use tokio::sync::{Notify, oneshot};
+use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
 use tower_service::Service;
 
 use crate::auth::{AccessKey, AuthConfig, DEFAULT_MAX_CLOCK_SKEW};
+use crate::connection::ConnectionControl;
 use crate::fault::Fault;
 use crate::handler::{Shared, handle};
 use crate::orders::{AcceptedOrder, DEFAULT_KEPT_ORDERS, Ledger, OrderTotals};
@@ -101,20 +101,6 @@ pub enum StartError {
         /// The operating system's reason.
         source: std::io::Error,
     },
-}
-
-/// Lets a request's handler close its own connection without answering.
-#[derive(Debug, Clone, Default)]
-pub struct ConnectionControl {
-    drop: Arc<Notify>,
-}
-
-impl ConnectionControl {
-    /// Closes the connection; never returns (the handler is dropped with it).
-    pub async fn drop_now(&self) -> Response {
-        self.drop.notify_one();
-        std::future::pending().await
-    }
 }
 
 /// Starts mock servers.
@@ -207,7 +193,7 @@ async fn serve(
             // dropping the future closes the socket without writing anything more.
             tokio::select! {
                 _ = connection => {}
-                () = control.drop.notified() => {}
+                () = control.drop_requested() => {}
             }
         });
     }
