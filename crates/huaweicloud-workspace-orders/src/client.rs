@@ -46,6 +46,10 @@ pub enum BuildError {
     /// The HTTP client could not be set up (TLS roots, for instance).
     #[error("the HTTP client could not be built: {0}")]
     Http(#[source] reqwest::Error),
+    /// The TLS configuration was refused (an extra root certificate that does not
+    /// parse, for instance).
+    #[error("TLS set-up: {0}")]
+    Tls(#[source] rustls::Error),
 }
 
 enum Target {
@@ -61,6 +65,7 @@ pub struct OrdersClientBuilder {
     connect_timeout: Duration,
     timeout: Duration,
     http: Option<reqwest::Client>,
+    extra_roots: Vec<Vec<u8>>,
 }
 
 impl OrdersClientBuilder {
@@ -103,6 +108,15 @@ impl OrdersClientBuilder {
         self
     }
 
+    /// Also trusts the DER-encoded CA certificate `der` (a private CA, a TLS-inspecting
+    /// proxy, a test server), in addition to the platform's roots. A certificate that
+    /// does not parse makes [`build`](Self::build) fail with [`BuildError::Tls`].
+    /// Ignored with [`http_client`](Self::http_client).
+    pub fn add_root_certificate_der(mut self, der: impl Into<Vec<u8>>) -> Self {
+        self.extra_roots.push(der.into());
+        self
+    }
+
     /// Uses a caller-configured HTTP client instead; the timeouts above are then
     /// ignored. It should not follow redirects or retry requests.
     pub fn http_client(mut self, client: reqwest::Client) -> Self {
@@ -122,6 +136,9 @@ impl OrdersClientBuilder {
         let http = match self.http {
             Some(http) => http,
             None => reqwest::Client::builder()
+                .tls_backend_preconfigured(
+                    crate::tls::client_config(&self.extra_roots).map_err(BuildError::Tls)?,
+                )
                 .connect_timeout(self.connect_timeout)
                 .timeout(self.timeout)
                 .redirect(reqwest::redirect::Policy::none())
@@ -147,6 +164,7 @@ impl OrdersClient {
             connect_timeout: DEFAULT_CONNECT_TIMEOUT,
             timeout: DEFAULT_TIMEOUT,
             http: None,
+            extra_roots: Vec::new(),
         }
     }
 

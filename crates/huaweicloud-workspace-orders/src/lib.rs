@@ -117,6 +117,7 @@ mod generated;
 pub mod hooks;
 pub mod operation;
 pub mod signer;
+mod tls;
 
 pub use client::{OrdersClient, OrdersClientBuilder};
 pub use credentials::Credentials;
