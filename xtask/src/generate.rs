@@ -167,6 +167,7 @@ fn generate_client(
                 .join("\n")
         );
     }
+    crate::schema_derive_feature::apply(&mut file);
     Ok(prettyplease::unparse(&file))
 }
 

@@ -19,14 +19,8 @@ use progenitor_client::{encode_path, ClientHooks, OperationInfo, RequestBuilderE
 #[allow(clippy::all)]
 pub mod types {
     ///Disk order request.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        Default,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     #[serde(deny_unknown_fields)]
     pub struct AppAddVolumes {
         ///Service ID.
@@ -42,13 +36,8 @@ pub mod types {
         }
     }
     ///Cloud service to order.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     #[serde(deny_unknown_fields)]
     pub struct AppCreateServices {
         ///AZ in which the cloud service is created; a random AZ is used if none is given. See ListAvailabilityZone (`GET /v1/{project_id}/availability-zone`).
@@ -104,9 +93,9 @@ pub mod types {
         Hash,
         Ord,
         PartialEq,
-        PartialOrd,
-        schemars::JsonSchema
+        PartialOrd
     )]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub enum AppCreateServicesOsType {
         Linux,
         Windows,
@@ -148,13 +137,8 @@ pub mod types {
         }
     }
     ///Data disk of a cloud application server.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     #[serde(deny_unknown_fields)]
     pub struct AppDataVolume {
         ///ID of the storage pool used by the ECS system disk.
@@ -181,9 +165,9 @@ pub mod types {
         Hash,
         Ord,
         PartialEq,
-        PartialOrd,
-        schemars::JsonSchema
+        PartialOrd
     )]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub enum AppDiskType {
         #[serde(rename = "ESSD")]
         Essd,
@@ -239,14 +223,8 @@ pub mod types {
         }
     }
     ///NIC information (not used yet).
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        Default,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     #[serde(deny_unknown_fields)]
     pub struct AppNic {
         ///IP address.
@@ -262,14 +240,8 @@ pub mod types {
         }
     }
     ///Error body of createAppOrder.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        Default,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct AppOrderError {
         ///Error code, which is returned upon failure.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -284,13 +256,8 @@ pub mod types {
         }
     }
     ///Request body of createAppOrder.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     #[serde(deny_unknown_fields)]
     pub struct AppOrderRequest {
         ///Yearly/monthly resource objects.
@@ -315,9 +282,9 @@ pub mod types {
         Hash,
         Ord,
         PartialEq,
-        PartialOrd,
-        schemars::JsonSchema
+        PartialOrd
     )]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub enum AppOrderRequestType {
         #[serde(rename = "createApps")]
         CreateApps,
@@ -357,13 +324,8 @@ pub mod types {
         }
     }
     ///A yearly/monthly resource of a createApps order.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     #[serde(deny_unknown_fields)]
     pub struct AppOrderResource {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -389,14 +351,8 @@ pub mod types {
         }
     }
     ///Response to a successful createApps order.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        Default,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct AppOrderResponse {
         ///Order ID.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -408,14 +364,8 @@ pub mod types {
         }
     }
     ///Security group (reserved, not used currently).
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        Default,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     #[serde(deny_unknown_fields)]
     pub struct AppSecurityGroup {
         ///Security group ID.
@@ -431,13 +381,8 @@ pub mod types {
         }
     }
     ///System disk of a cloud application server.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     #[serde(deny_unknown_fields)]
     pub struct AppSystemVolume {
         ///ID of the storage pool used by the ECS system disk.
@@ -454,13 +399,8 @@ pub mod types {
         }
     }
     ///Request body for enabling desktop network access.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     #[serde(deny_unknown_fields)]
     pub struct ApplyDesktopsInternet {
         ///Bandwidth size in Mbit/s, 1 to 2,000 by default (the range may vary by region; the console shows the available range).
@@ -481,14 +421,8 @@ pub mod types {
         }
     }
     ///Input parameter of the shared VPC Direct Connect.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        Default,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     #[serde(deny_unknown_fields)]
     pub struct ApplySharedVpcDedicatedParam {
         ///Shared VPC Direct Connect address specified by the tenant.
@@ -507,13 +441,8 @@ pub mod types {
         }
     }
     ///Request body for enabling Workspace bandwidth.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     #[serde(deny_unknown_fields)]
     pub struct ApplySubnetBandwidthReq {
         ///Workspace bandwidth name.
@@ -546,9 +475,9 @@ pub mod types {
         Hash,
         Ord,
         PartialEq,
-        PartialOrd,
-        schemars::JsonSchema
+        PartialOrd
     )]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub enum ApplySubnetBandwidthReqChargeMode {
         #[serde(rename = "wks_bandwidth")]
         WksBandwidth,
@@ -597,14 +526,8 @@ pub mod types {
         }
     }
     ///A desktop to assign and its user.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        Default,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     #[serde(deny_unknown_fields)]
     pub struct AttachInstancesDesktopInfo {
         ///Users to whom the desktop is assigned; valid only when a multi-user desktop is assigned to several users.
@@ -772,14 +695,8 @@ pub mod types {
         }
     }
     ///Request for assigning desktops to users.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        Default,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     #[serde(deny_unknown_fields)]
     pub struct AttachInstancesReq {
         ///ID of the policy that generates desktop names. A desktop name, if specified, takes precedence.
@@ -806,13 +723,8 @@ pub mod types {
         }
     }
     ///A user or user group to whom a desktop is assigned.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     #[serde(deny_unknown_fields)]
     pub struct AttachInstancesUserInfo {
         ///Domain to which the user belongs.
@@ -844,9 +756,9 @@ pub mod types {
         Hash,
         Ord,
         PartialEq,
-        PartialOrd,
-        schemars::JsonSchema
+        PartialOrd
     )]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub enum AttachInstancesUserInfoType {
         #[serde(rename = "USER")]
         User,
@@ -951,13 +863,8 @@ pub mod types {
         }
     }
     ///A user or user group authorized to use a desktop pool.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     #[serde(deny_unknown_fields)]
     pub struct AuthorizedObjects {
         ///Creation time.
@@ -990,9 +897,9 @@ pub mod types {
         Hash,
         Ord,
         PartialEq,
-        PartialOrd,
-        schemars::JsonSchema
+        PartialOrd
     )]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub enum AuthorizedObjectsObjectType {
         #[serde(rename = "USER")]
         User,
@@ -1071,6 +978,7 @@ pub mod types {
                 .map_err(|e| { <D::Error as ::serde::de::Error>::custom(e.to_string()) })
         }
     }
+    #[cfg(feature = "schemars")]
     impl ::schemars::JsonSchema for AutoRenew {
         fn schema_name() -> ::std::string::String {
             "AutoRenew".to_string()
@@ -1092,14 +1000,8 @@ pub mod types {
         }
     }
     ///Auto scaling policy of a desktop pool.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        Default,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     #[serde(deny_unknown_fields)]
     pub struct AutoscalePolicy {
         ///Auto scaling type.
@@ -1137,9 +1039,9 @@ pub mod types {
         Hash,
         Ord,
         PartialEq,
-        PartialOrd,
-        schemars::JsonSchema
+        PartialOrd
     )]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub enum AutoscalePolicyAutoscaleType {
         #[serde(rename = "ACCESS_CREATED")]
         AccessCreated,
@@ -1184,13 +1086,8 @@ pub mod types {
         }
     }
     ///Request for creating a desktop pool.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     #[serde(deny_unknown_fields)]
     pub struct CreateDesktopPoolReq {
         ///Users or user groups to authorize.
@@ -1328,9 +1225,9 @@ pub mod types {
         Hash,
         Ord,
         PartialEq,
-        PartialOrd,
-        schemars::JsonSchema
+        PartialOrd
     )]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub enum CreateDesktopPoolReqType {
         #[serde(rename = "DYNAMIC")]
         Dynamic,
@@ -1374,13 +1271,8 @@ pub mod types {
         }
     }
     ///Request body for creating exclusive hosts.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     #[serde(deny_unknown_fields)]
     pub struct CreateExclusiveHostsReq {
         ///Number of desktops to add.
@@ -1425,9 +1317,9 @@ pub mod types {
         Hash,
         Ord,
         PartialEq,
-        PartialOrd,
-        schemars::JsonSchema
+        PartialOrd
     )]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub enum DesktopImageType {
         #[serde(rename = "private")]
         Private,
@@ -1471,13 +1363,8 @@ pub mod types {
         }
     }
     ///A NIC of the desktop.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     #[serde(deny_unknown_fields)]
     pub struct DesktopNic {
         ///ID of the subnet on which the NIC works.
@@ -1489,13 +1376,8 @@ pub mod types {
         }
     }
     ///Request for creating desktops with an hourly package.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     #[serde(deny_unknown_fields)]
     pub struct DesktopOrderCreateDesktopReq {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -1627,13 +1509,8 @@ pub mod types {
         }
     }
     ///Data disk of a desktop in an hourly-package order.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     #[serde(deny_unknown_fields)]
     pub struct DesktopOrderDataVolume {
         ///Data disk capacity in GB, 10 to 32760, a multiple of 10.
@@ -1647,13 +1524,8 @@ pub mod types {
         }
     }
     ///A desktop to create and the user it is assigned to.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     #[serde(deny_unknown_fields)]
     pub struct DesktopOrderDesktop {
         ///Desktop name, which must be unique: 1 to 15 letters, digits and hyphens (-), starting with a letter or digit and not ending with a hyphen.
@@ -1816,14 +1688,8 @@ pub mod types {
         }
     }
     ///EIP information.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        Default,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     #[serde(deny_unknown_fields)]
     pub struct DesktopOrderEip {
         ///Bandwidth size.
@@ -1854,9 +1720,9 @@ pub mod types {
         Hash,
         Ord,
         PartialEq,
-        PartialOrd,
-        schemars::JsonSchema
+        PartialOrd
     )]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub enum DesktopOrderEipType {
         #[serde(rename = "5_bgp")]
         X5Bgp,
@@ -1900,13 +1766,8 @@ pub mod types {
         }
     }
     ///Request body of createDesktopOrder.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     #[serde(deny_unknown_fields)]
     pub struct DesktopOrderRequest {
         ///Enterprise project ID, which is 0 by default.
@@ -1923,13 +1784,8 @@ pub mod types {
         }
     }
     ///System disk of a desktop in an hourly-package order.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     #[serde(deny_unknown_fields)]
     pub struct DesktopOrderSystemVolume {
         ///System disk capacity in GB, 80 to 32760, a multiple of 10.
@@ -1953,9 +1809,9 @@ pub mod types {
         Hash,
         Ord,
         PartialEq,
-        PartialOrd,
-        schemars::JsonSchema
+        PartialOrd
     )]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub enum DesktopType {
         #[serde(rename = "DEDICATED")]
         Dedicated,
@@ -2009,9 +1865,9 @@ pub mod types {
         Hash,
         Ord,
         PartialEq,
-        PartialOrd,
-        schemars::JsonSchema
+        PartialOrd
     )]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub enum DesktopUserGroup {
         #[serde(rename = "sudo")]
         Sudo,
@@ -2073,9 +1929,9 @@ pub mod types {
         Hash,
         Ord,
         PartialEq,
-        PartialOrd,
-        schemars::JsonSchema
+        PartialOrd
     )]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub enum DiskTypeV2 {
         #[serde(rename = "SAS")]
         Sas,
@@ -2133,9 +1989,9 @@ pub mod types {
         Hash,
         Ord,
         PartialEq,
-        PartialOrd,
-        schemars::JsonSchema
+        PartialOrd
     )]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub enum EipChargeMode {
         #[serde(rename = "TRAFFIC")]
         Traffic,
@@ -2189,9 +2045,9 @@ pub mod types {
         Hash,
         Ord,
         PartialEq,
-        PartialOrd,
-        schemars::JsonSchema
+        PartialOrd
     )]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub enum EncryptType {
         #[serde(rename = "KEEP")]
         Keep,
@@ -2239,13 +2095,8 @@ pub mod types {
         }
     }
     ///Request for expanding the desktop pool capacity.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     #[serde(deny_unknown_fields)]
     pub struct ExpandDesktopPoolOrderReq {
         ///ID of the desktop pool to expand.
@@ -2295,6 +2146,7 @@ pub mod types {
                 .map_err(|e| { <D::Error as ::serde::de::Error>::custom(e.to_string()) })
         }
     }
+    #[cfg(feature = "schemars")]
     impl ::schemars::JsonSchema for HourPackagePeriodType {
         fn schema_name() -> ::std::string::String {
             "HourPackagePeriodType".to_string()
@@ -2316,13 +2168,8 @@ pub mod types {
         }
     }
     ///An hourly package resource.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     #[serde(deny_unknown_fields)]
     pub struct HourPackageResource {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -2353,9 +2200,9 @@ pub mod types {
         Hash,
         Ord,
         PartialEq,
-        PartialOrd,
-        schemars::JsonSchema
+        PartialOrd
     )]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub enum HourPackageResourceUsedUpPolicy {
         #[serde(rename = "SHUTDOWN_OR_HIBERNATE")]
         ShutdownOrHibernate,
@@ -2400,14 +2247,8 @@ pub mod types {
         }
     }
     ///Error body of the v2 order operations.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        Default,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct OrderError {
         ///Encrypted detailed reason for rejection. Call the STS API decode-authorization-message to decrypt it.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -2428,14 +2269,8 @@ pub mod types {
         }
     }
     ///Extended parameter of the order.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        Default,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     #[serde(deny_unknown_fields)]
     pub struct OrderExtendParam {
         ///Whether to pay automatically. true: yes; false (default value): no.
@@ -2458,9 +2293,9 @@ pub mod types {
         Hash,
         Ord,
         PartialEq,
-        PartialOrd,
-        schemars::JsonSchema
+        PartialOrd
     )]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub enum OrderExtendParamIsAutoPay {
         #[serde(rename = "true")]
         True,
@@ -2504,14 +2339,8 @@ pub mod types {
         }
     }
     ///Response body for placing an order.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        Default,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct OrderResponse {
         ///Order ID, which is returned when an order is successfully placed.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -2523,13 +2352,8 @@ pub mod types {
         }
     }
     ///Disk order request.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     #[serde(deny_unknown_fields)]
     pub struct PeriodicAddVolumes {
         ///Desktop ID.
@@ -2543,13 +2367,8 @@ pub mod types {
         }
     }
     ///Request for creating desktops in a yearly/monthly order.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     #[serde(deny_unknown_fields)]
     pub struct PeriodicCreateDesktopReq {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -2638,9 +2457,9 @@ pub mod types {
         Hash,
         Ord,
         PartialEq,
-        PartialOrd,
-        schemars::JsonSchema
+        PartialOrd
     )]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub enum PeriodicCreateDesktopReqBuyType {
         #[serde(rename = "speed")]
         Speed,
@@ -2744,13 +2563,8 @@ pub mod types {
         }
     }
     ///Data disk in a yearly/monthly order (also used for exclusive hosts' image and storage disks, see ERRATA).
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     #[serde(deny_unknown_fields)]
     pub struct PeriodicDataVolume {
         ///Number of read/write operations performed by the EVS disk per second.
@@ -2773,13 +2587,8 @@ pub mod types {
         }
     }
     ///A desktop to create and the user it is assigned to.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     #[serde(deny_unknown_fields)]
     pub struct PeriodicDesktop {
         ///Desktop name, which must be unique: 1 to 15 letters, digits and hyphens (-), starting with a letter or digit and not ending with a hyphen.
@@ -2952,14 +2761,8 @@ pub mod types {
         }
     }
     ///EIP information.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        Default,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     #[serde(deny_unknown_fields)]
     pub struct PeriodicEip {
         ///Bandwidth size.
@@ -2980,13 +2783,8 @@ pub mod types {
         }
     }
     ///Request body of createPeriodicOrder.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     #[serde(deny_unknown_fields)]
     pub struct PeriodicOrderRequest {
         ///URN of the agency authorized to billing services. Required when a yearly/monthly desktop is created or a yearly/monthly disk is added using the RAM shared key.
@@ -3019,9 +2817,9 @@ pub mod types {
         Hash,
         Ord,
         PartialEq,
-        PartialOrd,
-        schemars::JsonSchema
+        PartialOrd
     )]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub enum PeriodicOrderRequestType {
         #[serde(rename = "createDesktops")]
         CreateDesktops,
@@ -3092,14 +2890,8 @@ pub mod types {
         }
     }
     ///A yearly/monthly resource of a v2 order; fill the member that matches the order type.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        Default,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     #[serde(deny_unknown_fields)]
     pub struct PeriodicResource {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -3138,13 +2930,8 @@ pub mod types {
         }
     }
     ///System disk of a desktop in a yearly/monthly order.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     #[serde(deny_unknown_fields)]
     pub struct PeriodicSystemVolume {
         ///Number of read/write operations performed by the EVS disk per second.
@@ -3167,13 +2954,8 @@ pub mod types {
         }
     }
     ///Request for recomposing the system disk.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     #[serde(deny_unknown_fields)]
     pub struct RebuildDesktopsReq {
         ///Time reserved for users to save data during immediate recomposing, in minutes.
@@ -3222,9 +3004,9 @@ pub mod types {
         Hash,
         Ord,
         PartialEq,
-        PartialOrd,
-        schemars::JsonSchema
+        PartialOrd
     )]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub enum RebuildDesktopsReqHandleType {
         #[serde(rename = "ONLY_FOR_EXPAND")]
         OnlyForExpand,
@@ -3283,9 +3065,9 @@ pub mod types {
         Hash,
         Ord,
         PartialEq,
-        PartialOrd,
-        schemars::JsonSchema
+        PartialOrd
     )]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub enum RebuildDesktopsReqImageType {
         #[serde(rename = "gold")]
         Gold,
@@ -3333,13 +3115,8 @@ pub mod types {
         }
     }
     ///Request for changing the number of desktops on an exclusive host.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     #[serde(deny_unknown_fields)]
     pub struct ResizeExclusiveLitesReq {
         ///Enterprise project ID, which is 0 by default.
@@ -3356,13 +3133,8 @@ pub mod types {
         }
     }
     ///A security group used by the desktop.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     #[serde(deny_unknown_fields)]
     pub struct SecurityGroupIdInfo {
         ///Security group ID.
@@ -3374,13 +3146,8 @@ pub mod types {
         }
     }
     ///A user for whom collaboration is enabled.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     #[serde(deny_unknown_fields)]
     pub struct SubscribeUserInfo {
         ///User ID.
@@ -3394,13 +3161,8 @@ pub mod types {
         }
     }
     ///Request body for subscribing to user collaboration.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     #[serde(deny_unknown_fields)]
     pub struct SubscribeUserSharerReq {
         ///SKU code of the user collaboration resource.
@@ -3449,6 +3211,7 @@ pub mod types {
                 .map_err(|e| { <D::Error as ::serde::de::Error>::custom(e.to_string()) })
         }
     }
+    #[cfg(feature = "schemars")]
     impl ::schemars::JsonSchema for SubscriptionPeriodType {
         fn schema_name() -> ::std::string::String {
             "SubscriptionPeriodType".to_string()
@@ -3473,13 +3236,8 @@ pub mod types {
         }
     }
     ///A tag.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     #[serde(deny_unknown_fields)]
     pub struct Tag {
         ///Tag key. It cannot be left blank and can contain a maximum of 128 Unicode characters, such as letters, digits, hyphens (-) and underscores (_); it cannot contain `=*<>,|/`.
@@ -3615,13 +3373,8 @@ pub mod types {
         }
     }
     ///A disk of a desktop pool.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     #[serde(deny_unknown_fields)]
     pub struct VolumeInfo {
         ///ID of the disk, for operations on disks in batches.
@@ -3661,9 +3414,9 @@ pub mod types {
         Hash,
         Ord,
         PartialEq,
-        PartialOrd,
-        schemars::JsonSchema
+        PartialOrd
     )]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub enum VolumeInfoType {
         #[serde(rename = "SAS")]
         Sas,
@@ -10278,6 +10031,7 @@ pub mod types {
             }
         }
     }
+    #[cfg(feature = "schemars")]
     impl schemars::JsonSchema for TagKey {
         fn schema_name() -> ::std::string::String {
             "TagKey".to_string()
@@ -10299,6 +10053,7 @@ pub mod types {
                 .into()
         }
     }
+    #[cfg(feature = "schemars")]
     impl schemars::JsonSchema for TagValue {
         fn schema_name() -> ::std::string::String {
             "TagValue".to_string()
@@ -10320,6 +10075,7 @@ pub mod types {
                 .into()
         }
     }
+    #[cfg(feature = "schemars")]
     impl schemars::JsonSchema for PeriodicCreateDesktopReqDesktopName {
         fn schema_name() -> ::std::string::String {
             "PeriodicCreateDesktopReqDesktopName".to_string()
@@ -10341,6 +10097,7 @@ pub mod types {
                 .into()
         }
     }
+    #[cfg(feature = "schemars")]
     impl schemars::JsonSchema for PeriodicDesktopUserName {
         fn schema_name() -> ::std::string::String {
             "PeriodicDesktopUserName".to_string()
@@ -10362,6 +10119,7 @@ pub mod types {
                 .into()
         }
     }
+    #[cfg(feature = "schemars")]
     impl schemars::JsonSchema for PeriodicDesktopComputerName {
         fn schema_name() -> ::std::string::String {
             "PeriodicDesktopComputerName".to_string()
@@ -10385,6 +10143,7 @@ pub mod types {
                 .into()
         }
     }
+    #[cfg(feature = "schemars")]
     impl schemars::JsonSchema for AttachInstancesDesktopInfoUserName {
         fn schema_name() -> ::std::string::String {
             "AttachInstancesDesktopInfoUserName".to_string()
@@ -10406,6 +10165,7 @@ pub mod types {
                 .into()
         }
     }
+    #[cfg(feature = "schemars")]
     impl schemars::JsonSchema for AttachInstancesDesktopInfoComputerName {
         fn schema_name() -> ::std::string::String {
             "AttachInstancesDesktopInfoComputerName".to_string()
@@ -10429,6 +10189,7 @@ pub mod types {
                 .into()
         }
     }
+    #[cfg(feature = "schemars")]
     impl schemars::JsonSchema for AttachInstancesUserInfoUserName {
         fn schema_name() -> ::std::string::String {
             "AttachInstancesUserInfoUserName".to_string()
@@ -10450,6 +10211,7 @@ pub mod types {
                 .into()
         }
     }
+    #[cfg(feature = "schemars")]
     impl schemars::JsonSchema for CreateDesktopPoolReqName {
         fn schema_name() -> ::std::string::String {
             "CreateDesktopPoolReqName".to_string()
@@ -10471,6 +10233,7 @@ pub mod types {
                 .into()
         }
     }
+    #[cfg(feature = "schemars")]
     impl schemars::JsonSchema for DesktopOrderCreateDesktopReqDesktopName {
         fn schema_name() -> ::std::string::String {
             "DesktopOrderCreateDesktopReqDesktopName".to_string()
@@ -10492,6 +10255,7 @@ pub mod types {
                 .into()
         }
     }
+    #[cfg(feature = "schemars")]
     impl schemars::JsonSchema for DesktopOrderDesktopUserName {
         fn schema_name() -> ::std::string::String {
             "DesktopOrderDesktopUserName".to_string()
@@ -10513,6 +10277,7 @@ pub mod types {
                 .into()
         }
     }
+    #[cfg(feature = "schemars")]
     impl schemars::JsonSchema for DesktopOrderDesktopComputerName {
         fn schema_name() -> ::std::string::String {
             "DesktopOrderDesktopComputerName".to_string()
