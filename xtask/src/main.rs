@@ -9,6 +9,7 @@ mod constraints;
 mod doc_check;
 mod docs;
 mod generate;
+mod pattern_checks;
 mod schema_derive_feature;
 mod spec;
 mod string_schemas;

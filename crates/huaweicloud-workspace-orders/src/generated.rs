@@ -586,11 +586,7 @@ pub mod types {
             if value.chars().count() < 1usize {
                 return Err("shorter than 1 characters".into());
             }
-            static PATTERN: ::std::sync::LazyLock<::regress::Regex> = ::std::sync::LazyLock::new(||
-            {
-                ::regress::Regex::new("^[A-Za-z]([A-Za-z0-9_-]*[A-Za-z0-9_])?$").unwrap()
-            });
-            if PATTERN.find(value).is_none() {
+            if !self::pattern_checks::pattern_0(value) {
                 return Err(
                     "doesn't match pattern \"^[A-Za-z]([A-Za-z0-9_-]*[A-Za-z0-9_])?$\""
                         .into(),
@@ -655,9 +651,7 @@ pub mod types {
             if value.chars().count() < 1usize {
                 return Err("shorter than 1 characters".into());
             }
-            static PATTERN: ::std::sync::LazyLock<::regress::Regex> = ::std::sync::LazyLock::new(||
-            { ::regress::Regex::new("^[A-Za-z0-9][A-Za-z0-9_-]*$").unwrap() });
-            if PATTERN.find(value).is_none() {
+            if !self::pattern_checks::pattern_1(value) {
                 return Err(
                     "doesn't match pattern \"^[A-Za-z0-9][A-Za-z0-9_-]*$\"".into(),
                 );
@@ -825,9 +819,7 @@ pub mod types {
             if value.chars().count() < 1usize {
                 return Err("shorter than 1 characters".into());
             }
-            static PATTERN: ::std::sync::LazyLock<::regress::Regex> = ::std::sync::LazyLock::new(||
-            { ::regress::Regex::new("^[A-Za-z0-9_-]+$").unwrap() });
-            if PATTERN.find(value).is_none() {
+            if !self::pattern_checks::pattern_2(value) {
                 return Err("doesn't match pattern \"^[A-Za-z0-9_-]+$\"".into());
             }
             Ok(Self(value.to_string()))
@@ -1178,9 +1170,7 @@ pub mod types {
             if value.chars().count() < 1usize {
                 return Err("shorter than 1 characters".into());
             }
-            static PATTERN: ::std::sync::LazyLock<::regress::Regex> = ::std::sync::LazyLock::new(||
-            { ::regress::Regex::new("^[A-Za-z0-9-]+$").unwrap() });
-            if PATTERN.find(value).is_none() {
+            if !self::pattern_checks::pattern_3(value) {
                 return Err("doesn't match pattern \"^[A-Za-z0-9-]+$\"".into());
             }
             Ok(Self(value.to_string()))
@@ -1580,12 +1570,7 @@ pub mod types {
             if value.chars().count() < 1usize {
                 return Err("shorter than 1 characters".into());
             }
-            static PATTERN: ::std::sync::LazyLock<::regress::Regex> = ::std::sync::LazyLock::new(||
-            {
-                ::regress::Regex::new("^[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?$")
-                    .unwrap()
-            });
-            if PATTERN.find(value).is_none() {
+            if !self::pattern_checks::pattern_4(value) {
                 return Err(
                     "doesn't match pattern \"^[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?$\""
                         .into(),
@@ -1649,9 +1634,7 @@ pub mod types {
             if value.chars().count() < 1usize {
                 return Err("shorter than 1 characters".into());
             }
-            static PATTERN: ::std::sync::LazyLock<::regress::Regex> = ::std::sync::LazyLock::new(||
-            { ::regress::Regex::new("^[A-Za-z0-9][A-Za-z0-9_-]*$").unwrap() });
-            if PATTERN.find(value).is_none() {
+            if !self::pattern_checks::pattern_1(value) {
                 return Err(
                     "doesn't match pattern \"^[A-Za-z0-9][A-Za-z0-9_-]*$\"".into(),
                 );
@@ -2654,12 +2637,7 @@ pub mod types {
             if value.chars().count() < 1usize {
                 return Err("shorter than 1 characters".into());
             }
-            static PATTERN: ::std::sync::LazyLock<::regress::Regex> = ::std::sync::LazyLock::new(||
-            {
-                ::regress::Regex::new("^[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?$")
-                    .unwrap()
-            });
-            if PATTERN.find(value).is_none() {
+            if !self::pattern_checks::pattern_4(value) {
                 return Err(
                     "doesn't match pattern \"^[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?$\""
                         .into(),
@@ -2722,9 +2700,7 @@ pub mod types {
             if value.chars().count() < 1usize {
                 return Err("shorter than 1 characters".into());
             }
-            static PATTERN: ::std::sync::LazyLock<::regress::Regex> = ::std::sync::LazyLock::new(||
-            { ::regress::Regex::new("^[A-Za-z0-9][A-Za-z0-9_-]*$").unwrap() });
-            if PATTERN.find(value).is_none() {
+            if !self::pattern_checks::pattern_1(value) {
                 return Err(
                     "doesn't match pattern \"^[A-Za-z0-9][A-Za-z0-9_-]*$\"".into(),
                 );
@@ -3277,9 +3253,7 @@ pub mod types {
             if value.chars().count() < 1usize {
                 return Err("shorter than 1 characters".into());
             }
-            static PATTERN: ::std::sync::LazyLock<::regress::Regex> = ::std::sync::LazyLock::new(||
-            { ::regress::Regex::new("^[^=*<>,|/]*$").unwrap() });
-            if PATTERN.find(value).is_none() {
+            if !self::pattern_checks::pattern_5(value) {
                 return Err("doesn't match pattern \"^[^=*<>,|/]*$\"".into());
             }
             Ok(Self(value.to_string()))
@@ -3336,9 +3310,7 @@ pub mod types {
             if value.chars().count() > 43usize {
                 return Err("longer than 43 characters".into());
             }
-            static PATTERN: ::std::sync::LazyLock<::regress::Regex> = ::std::sync::LazyLock::new(||
-            { ::regress::Regex::new("^[^=*<>,|/]*$").unwrap() });
-            if PATTERN.find(value).is_none() {
+            if !self::pattern_checks::pattern_5(value) {
                 return Err("doesn't match pattern \"^[^=*<>,|/]*$\"".into());
             }
             Ok(Self(value.to_string()))
@@ -10299,6 +10271,120 @@ pub mod types {
                 ..Default::default()
             }
                 .into()
+        }
+    }
+    /// Checks of the spec's string patterns, compiled by `cargo xtask generate`.
+    #[doc(hidden)]
+    pub mod pattern_checks {
+        /// Every pattern the spec uses, with its check.
+        pub const ALL: &[(&str, fn(&str) -> bool)] = &[
+            ("^[A-Za-z]([A-Za-z0-9_-]*[A-Za-z0-9_])?$", pattern_0 as fn(&str) -> bool),
+            ("^[A-Za-z0-9][A-Za-z0-9_-]*$", pattern_1 as fn(&str) -> bool),
+            ("^[A-Za-z0-9_-]+$", pattern_2 as fn(&str) -> bool),
+            ("^[A-Za-z0-9-]+$", pattern_3 as fn(&str) -> bool),
+            ("^[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?$", pattern_4 as fn(&str) -> bool),
+            ("^[^=*<>,|/]*$", pattern_5 as fn(&str) -> bool),
+        ];
+        ///Whether `value` matches `^[A-Za-z]([A-Za-z0-9_-]*[A-Za-z0-9_])?$` (a DFA over its bytes).
+        pub fn pattern_0(value: &str) -> bool {
+            let mut state: u8 = 0;
+            for &byte in value.as_bytes() {
+                state = match (state, byte) {
+                    (0, b'A'..=b'Z' | b'a'..=b'z') => 1,
+                    (1, b'-') => 2,
+                    (1, b'0'..=b'9' | b'A'..=b'Z' | b'_' | b'a'..=b'z') => 3,
+                    (2, b'-') => 2,
+                    (2, b'0'..=b'9' | b'A'..=b'Z' | b'_' | b'a'..=b'z') => 3,
+                    (3, b'-') => 2,
+                    (3, b'0'..=b'9' | b'A'..=b'Z' | b'_' | b'a'..=b'z') => 3,
+                    _ => return false,
+                };
+            }
+            matches!(state, 1 | 3)
+        }
+        ///Whether `value` matches `^[A-Za-z0-9][A-Za-z0-9_-]*$` (a DFA over its bytes).
+        pub fn pattern_1(value: &str) -> bool {
+            let mut state: u8 = 0;
+            for &byte in value.as_bytes() {
+                state = match (state, byte) {
+                    (0, b'0'..=b'9' | b'A'..=b'Z' | b'a'..=b'z') => 1,
+                    (1, b'-' | b'0'..=b'9' | b'A'..=b'Z' | b'_' | b'a'..=b'z') => 2,
+                    (2, b'-' | b'0'..=b'9' | b'A'..=b'Z' | b'_' | b'a'..=b'z') => 2,
+                    _ => return false,
+                };
+            }
+            matches!(state, 1 | 2)
+        }
+        ///Whether `value` matches `^[A-Za-z0-9_-]+$` (a DFA over its bytes).
+        pub fn pattern_2(value: &str) -> bool {
+            let mut state: u8 = 0;
+            for &byte in value.as_bytes() {
+                state = match (state, byte) {
+                    (0, b'-' | b'0'..=b'9' | b'A'..=b'Z' | b'_' | b'a'..=b'z') => 1,
+                    (1, b'-' | b'0'..=b'9' | b'A'..=b'Z' | b'_' | b'a'..=b'z') => 2,
+                    (2, b'-' | b'0'..=b'9' | b'A'..=b'Z' | b'_' | b'a'..=b'z') => 2,
+                    _ => return false,
+                };
+            }
+            matches!(state, 1 | 2)
+        }
+        ///Whether `value` matches `^[A-Za-z0-9-]+$` (a DFA over its bytes).
+        pub fn pattern_3(value: &str) -> bool {
+            let mut state: u8 = 0;
+            for &byte in value.as_bytes() {
+                state = match (state, byte) {
+                    (0, b'-' | b'0'..=b'9' | b'A'..=b'Z' | b'a'..=b'z') => 1,
+                    (1, b'-' | b'0'..=b'9' | b'A'..=b'Z' | b'a'..=b'z') => 2,
+                    (2, b'-' | b'0'..=b'9' | b'A'..=b'Z' | b'a'..=b'z') => 2,
+                    _ => return false,
+                };
+            }
+            matches!(state, 1 | 2)
+        }
+        ///Whether `value` matches `^[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?$` (a DFA over its bytes).
+        pub fn pattern_4(value: &str) -> bool {
+            let mut state: u8 = 0;
+            for &byte in value.as_bytes() {
+                state = match (state, byte) {
+                    (0, b'0'..=b'9' | b'A'..=b'Z' | b'a'..=b'z') => 1,
+                    (1, b'-') => 2,
+                    (1, b'0'..=b'9' | b'A'..=b'Z' | b'a'..=b'z') => 3,
+                    (2, b'-') => 2,
+                    (2, b'0'..=b'9' | b'A'..=b'Z' | b'a'..=b'z') => 3,
+                    (3, b'-') => 2,
+                    (3, b'0'..=b'9' | b'A'..=b'Z' | b'a'..=b'z') => 3,
+                    _ => return false,
+                };
+            }
+            matches!(state, 1 | 3)
+        }
+        ///Whether `value` matches `^[^=*<>,|/]*$` (a DFA over its bytes).
+        pub fn pattern_5(value: &str) -> bool {
+            let mut state: u8 = 0;
+            for &byte in value.as_bytes() {
+                state = match (state, byte) {
+                    (
+                        0,
+                        0u8..=b')'
+                        | b'+'
+                        | b'-'..=b'.'
+                        | b'0'..=b';'
+                        | b'?'..=b'{'
+                        | b'}'..=255u8,
+                    ) => 1,
+                    (
+                        1,
+                        0u8..=b')'
+                        | b'+'
+                        | b'-'..=b'.'
+                        | b'0'..=b';'
+                        | b'?'..=b'{'
+                        | b'}'..=255u8,
+                    ) => 1,
+                    _ => return false,
+                };
+            }
+            matches!(state, 0 | 1)
         }
     }
 }

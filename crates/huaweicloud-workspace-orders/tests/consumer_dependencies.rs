@@ -2,7 +2,8 @@
 //! is checked in, so progenitor, typify, openapiv3 and prettyplease stay out
 //! of the crate's normal dependency tree. Nor do the packages the crate's default
 //! build dropped to build faster (issue 17): aws-lc-rs (the `ring` provider instead),
-//! the JSON Schema derives (behind the `schemars` feature).
+//! the JSON Schema derives (behind the `schemars` feature), regress (pattern
+//! checks emitted by the generator).
 
 use std::process::Command;
 
@@ -18,7 +19,13 @@ const GENERATOR_CRATES: [&str; 7] = [
 
 /// Out of a default build: a default feature of a dependency, or a non-optional
 /// dependency, would bring each back.
-const DROPPED_CRATES: [&str; 4] = ["aws-lc-rs", "aws-lc-sys", "schemars", "schemars_derive"];
+const DROPPED_CRATES: [&str; 5] = [
+    "aws-lc-rs",
+    "aws-lc-sys",
+    "schemars",
+    "schemars_derive",
+    "regress",
+];
 
 #[test]
 fn the_generator_is_not_a_dependency_of_the_client() {
