@@ -35,7 +35,6 @@ use huaweicloud_workspace_orders::{ClientContext, Credentials, OrdersClient, typ
 use reqwest::header::{ACCEPT, CONTENT_TYPE, HeaderMap, HeaderValue};
 use reqwest::{Method, StatusCode, Url};
 use serde_json::json;
-use time::OffsetDateTime;
 
 use common::{PROJECT_ID, desktop_inputs, desktop_order};
 use mock_server::MockServer;
@@ -191,7 +190,7 @@ fn client_headers(auth: Auth, url: &Url, body: &[u8]) -> Result<HeaderMap, Box<d
     ClientContext::new(auth.credentials()?).prepare(
         &mut request,
         "create_periodic_order",
-        OffsetDateTime::now_utc(),
+        std::time::SystemTime::now(),
     )?;
     Ok(request.headers().clone())
 }

@@ -17,7 +17,6 @@ use huaweicloud_workspace_orders::{ClientContext, Credentials};
 use reqwest::header::{ACCEPT, CONTENT_TYPE, HeaderValue};
 use reqwest::{Method, Request, Url};
 use sha2::{Digest, Sha256};
-use time::OffsetDateTime;
 
 use common::{DESKTOP_COUNTS, PROJECT_ID, desktop_inputs, desktop_order, desktop_order_value};
 
@@ -32,7 +31,7 @@ fn signed_request(context: &ClientContext, url: &Url, body: Vec<u8>) -> Request 
     headers.insert(ACCEPT, HeaderValue::from_static("application/json"));
     headers.insert(CONTENT_TYPE, HeaderValue::from_static("application/json"));
     *request.body_mut() = Some(body.into());
-    if let Err(error) = context.prepare(&mut request, METHOD_NAME, OffsetDateTime::now_utc()) {
+    if let Err(error) = context.prepare(&mut request, METHOD_NAME, std::time::SystemTime::now()) {
         panic!("the benchmark request was refused: {error}");
     }
     request

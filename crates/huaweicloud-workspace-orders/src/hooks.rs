@@ -15,10 +15,10 @@
 
 use std::fmt;
 use std::sync::Arc;
+use std::time::SystemTime;
 
 use progenitor_client::{ClientHooks, ClientInfo, OperationInfo};
 use reqwest::header::{AUTHORIZATION, HeaderName, HeaderValue, USER_AGENT};
-use time::OffsetDateTime;
 
 use crate::capture::{CaptureSlot, Captured};
 use crate::credentials::{Auth, Credentials, validate_project_id};
@@ -99,7 +99,7 @@ impl ClientContext {
         &self,
         request: &mut reqwest::Request,
         method_name: &str,
-        now: OffsetDateTime,
+        now: SystemTime,
     ) -> Result<(), String> {
         request.headers_mut().remove(API_VERSION_HEADER);
         let operation = Operation::from_method_name(method_name)
@@ -208,7 +208,7 @@ impl ClientHooks<ClientContext> for crate::Client {
         info: &OperationInfo,
     ) -> Result<(), progenitor_client::Error<E>> {
         self.inner()
-            .prepare(request, info.operation_id, OffsetDateTime::now_utc())
+            .prepare(request, info.operation_id, SystemTime::now())
             .map_err(progenitor_client::Error::InvalidRequest)
     }
 

@@ -3,7 +3,7 @@
 //! of the crate's normal dependency tree. Nor do the packages the crate's default
 //! build dropped to build faster (issue 17): aws-lc-rs (the `ring` provider instead),
 //! the JSON Schema derives (behind the `schemars` feature), regress (pattern
-//! checks emitted by the generator).
+//! checks emitted by the generator), time and hex (written by hand).
 
 use std::process::Command;
 
@@ -19,12 +19,14 @@ const GENERATOR_CRATES: [&str; 7] = [
 
 /// Out of a default build: a default feature of a dependency, or a non-optional
 /// dependency, would bring each back.
-const DROPPED_CRATES: [&str; 5] = [
+const DROPPED_CRATES: [&str; 7] = [
     "aws-lc-rs",
     "aws-lc-sys",
     "schemars",
     "schemars_derive",
     "regress",
+    "time",
+    "hex",
 ];
 
 #[test]
