@@ -56,26 +56,39 @@ const ENCODE: &AsciiSet = &NON_ALPHANUMERIC
     .remove(b'~');
 
 /// Why a request could not be signed.
-#[derive(Debug, thiserror::Error)]
+#[derive(Debug)]
 #[non_exhaustive]
 pub enum SignError {
     /// The caller's `X-Sdk-Date` is not `YYYYMMDDTHHMMSSZ`.
-    #[error("header X-Sdk-Date must be a UTC time written YYYYMMDDTHHMMSSZ")]
     MalformedSdkDate,
     /// The body is a stream whose bytes are not known before sending.
-    #[error("the request body is a stream; only buffered bodies can be signed")]
     StreamingBody,
     /// The URL has no host to sign.
-    #[error("the request URL has no host")]
     NoHost,
     /// A computed header value is not a valid HTTP header value.
-    #[error("the {0} header value cannot be sent")]
     InvalidHeader(&'static str),
     /// The secret key cannot key HMAC-SHA256 (HMAC takes any length; kept so that
     /// no path panics).
-    #[error("the secret key cannot be used as an HMAC-SHA256 key")]
     Key,
 }
+
+impl std::fmt::Display for SignError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            SignError::MalformedSdkDate => {
+                f.write_str("header X-Sdk-Date must be a UTC time written YYYYMMDDTHHMMSSZ")
+            }
+            SignError::StreamingBody => {
+                f.write_str("the request body is a stream; only buffered bodies can be signed")
+            }
+            SignError::NoHost => f.write_str("the request URL has no host"),
+            SignError::InvalidHeader(name) => write!(f, "the {name} header value cannot be sent"),
+            SignError::Key => f.write_str("the secret key cannot be used as an HMAC-SHA256 key"),
+        }
+    }
+}
+
+impl std::error::Error for SignError {}
 
 /// The result of signing: what was added to the request, and how it was computed.
 #[derive(Debug, Clone, PartialEq, Eq)]
