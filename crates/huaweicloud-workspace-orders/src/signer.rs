@@ -37,10 +37,9 @@
 use std::borrow::Cow;
 use std::time::{SystemTime, UNIX_EPOCH};
 
-use hmac::{Hmac, Mac};
 use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, percent_decode, percent_encode};
 use reqwest::header::{AUTHORIZATION, HOST, HeaderName, HeaderValue};
-use sha2::{Digest, Sha256};
+use ring::{digest, hmac};
 
 /// The algorithm name in the string to sign and the `Authorization` header.
 pub const ALGORITHM: &str = "SDK-HMAC-SHA256";
@@ -67,8 +66,8 @@ pub enum SignError {
     NoHost,
     /// A computed header value is not a valid HTTP header value.
     InvalidHeader(&'static str),
-    /// The secret key cannot key HMAC-SHA256 (HMAC takes any length; kept so that
-    /// no path panics).
+    /// The secret key cannot key HMAC-SHA256. No longer returned: HMAC takes a key of
+    /// any length (kept so that matching code still compiles).
     Key,
 }
 
@@ -149,9 +148,9 @@ pub fn sign(
     string_to_sign.push('\n');
     push_hex(
         &mut string_to_sign,
-        &Sha256::digest(canonical_request.as_bytes()),
+        digest::digest(&digest::SHA256, canonical_request.as_bytes()).as_ref(),
     );
-    let signature = hmac_hex(secret_key, string_to_sign.as_bytes())?;
+    let signature = hmac_hex(secret_key, string_to_sign.as_bytes());
     let mut authorization = HeaderValue::from_str(&format!(
         "{ALGORITHM} Access={access_key}, SignedHeaders={signed_headers}, Signature={signature}"
     ))
@@ -231,7 +230,10 @@ pub fn canonical_request(request: &reqwest::Request, body: &[u8]) -> (String, St
     canonical.push('\n');
     canonical.push_str(&signed_headers);
     canonical.push('\n');
-    push_hex(&mut canonical, &Sha256::digest(body));
+    push_hex(
+        &mut canonical,
+        digest::digest(&digest::SHA256, body).as_ref(),
+    );
     (canonical, signed_headers)
 }
 
@@ -289,12 +291,13 @@ fn form_decode(text: &str) -> Vec<u8> {
     percent_decode(spaced.as_bytes()).collect()
 }
 
-fn hmac_hex(key: &[u8], message: &[u8]) -> Result<String, SignError> {
-    let mut mac = Hmac::<Sha256>::new_from_slice(key).map_err(|_| SignError::Key)?;
-    mac.update(message);
+fn hmac_hex(key: &[u8], message: &[u8]) -> String {
+    // ring, already linked for TLS, instead of the RustCrypto hmac/sha2 stack (eight
+    // more packages to build); HMAC accepts a key of any length.
+    let tag = hmac::sign(&hmac::Key::new(hmac::HMAC_SHA256, key), message);
     let mut signature = String::with_capacity(64);
-    push_hex(&mut signature, &mac.finalize().into_bytes());
-    Ok(signature)
+    push_hex(&mut signature, tag.as_ref());
+    signature
 }
 
 /// `A-Za-z0-9-_.~`: the bytes [`ENCODE`] keeps.

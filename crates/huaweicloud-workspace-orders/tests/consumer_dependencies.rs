@@ -3,7 +3,8 @@
 //! of the crate's normal dependency tree. Nor do the packages the crate's default
 //! build dropped to build faster (issue 17): aws-lc-rs (the `ring` provider instead),
 //! the JSON Schema derives (behind the `schemars` feature), regress (pattern
-//! checks emitted by the generator), time and hex (written by hand).
+//! checks emitted by the generator), time and hex (written by hand),
+//! hmac and sha2 (ring, which rustls links anyway, signs).
 
 use std::process::Command;
 
@@ -19,7 +20,7 @@ const GENERATOR_CRATES: [&str; 7] = [
 
 /// Out of a default build: a default feature of a dependency, or a non-optional
 /// dependency, would bring each back.
-const DROPPED_CRATES: [&str; 7] = [
+const DROPPED_CRATES: [&str; 9] = [
     "aws-lc-rs",
     "aws-lc-sys",
     "schemars",
@@ -27,6 +28,8 @@ const DROPPED_CRATES: [&str; 7] = [
     "regress",
     "time",
     "hex",
+    "hmac",
+    "sha2",
 ];
 
 #[test]
