@@ -6,13 +6,26 @@ set -euo pipefail
 CI_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 REPO_ROOT="$(cd "$CI_ROOT/.." && pwd)"
 TOOLS_DIR="${WORKSPACE_ORDERS_TOOLS:-$HOME/.cache/workspace-orders-tools}"
+# Nothing but the package registries is contacted: every tool's telemetry,
+# analytics and update check is off.
 export REDOCLY_TELEMETRY=off
 export REDOCLY_SUPPRESS_UPDATE_NOTICE=true
 export NO_UPDATE_NOTIFIER=1
+export NPM_CONFIG_UPDATE_NOTIFIER=false
 export PIP_DISABLE_PIP_VERSION_CHECK=1
+# @scarf/scarf (pulled in by Spectral) sends install analytics from its install
+# script; `npm ci --ignore-scripts` never runs it, and these switch it off should
+# anything run it anyway.
+export SCARF_ANALYTICS=false
+export DO_NOT_TRACK=1
 
 log() { printf '\n==> %s\n' "$*" >&2; }
 die() { printf 'error: %s\n' "$*" >&2; exit 1; }
+
+# in_ci: true when CI is set (to anything but "", "0" or "false"), as CI services
+# and .ci/run do. Checks that may be skipped on a developer's machine are
+# required there.
+in_ci() { [[ -n "${CI:-}" && "${CI}" != 0 && "${CI}" != false ]]; }
 
 # ensure_venv NAME REQUIREMENTS_FILE: a venv per tool group, reinstalled only
 # when the pinned requirements change. Prints the venv's bin directory.
@@ -32,17 +45,21 @@ ensure_venv() {
 
 # ensure_npm DIR: `npm ci` for a package.json + package-lock.json kept under
 # .ci/, installed into the tools cache. Prints the node_modules/.bin directory.
+# --ignore-scripts: the only install script in the lock is @scarf/scarf's
+# analytics call; the tools need none (spec-lint, generators and api-reference
+# run them installed this way).
 ensure_npm() {
   local src="$1" name dest stamp
+  local install=(npm ci --ignore-scripts --no-audit --no-fund --loglevel=error)
   name="$(basename "$src")"
   dest="$TOOLS_DIR/npm-$name"
-  stamp="$(cat "$src/package.json" "$src/package-lock.json" | sha256sum | cut -c1-16)"
+  stamp="$( (cat "$src/package.json" "$src/package-lock.json"; echo "${install[*]}") | sha256sum | cut -c1-16)"
   if [[ ! -f "$dest/.stamp-$stamp" ]]; then
     log "installing npm tools for $name"
     rm -rf "$dest"
     mkdir -p "$dest"
     cp "$src/package.json" "$src/package-lock.json" "$dest/"
-    (cd "$dest" && npm ci --no-audit --no-fund --loglevel=error >&2)
+    (cd "$dest" && "${install[@]}" >&2)
     touch "$dest/.stamp-$stamp"
   fi
   printf '%s/node_modules/.bin\n' "$dest"

@@ -4,8 +4,9 @@
 # line that matches nothing fails too (--strict). 003 is a lossy export of 002
 # and is never a source, so it is skipped.
 # The pages are not part of the repository: they sit beside it in the
-# workplace. A clone without them skips this step loudly; setting
-# WORKSPACE_ORDERS_SEEDS makes their absence an error.
+# workplace. A developer's clone without them skips this step loudly; in CI
+# (CI set; CI always has ../shared/seeds) or with WORKSPACE_ORDERS_SEEDS set,
+# their absence is an error.
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/../lib.sh"
 cd "$REPO_ROOT"
@@ -13,6 +14,7 @@ cd "$REPO_ROOT"
 SEEDS="${WORKSPACE_ORDERS_SEEDS:-$REPO_ROOT/../shared/seeds}"
 if [[ ! -d "$SEEDS" ]]; then
   [[ -z "${WORKSPACE_ORDERS_SEEDS:-}" ]] || die "no seed pages at $SEEDS (WORKSPACE_ORDERS_SEEDS)"
+  ! in_ci || die "no seed pages at $SEEDS: CI (CI=$CI) must check the spec against them; put them there or set WORKSPACE_ORDERS_SEEDS"
   log "SKIPPED: no seed pages at $SEEDS; set WORKSPACE_ORDERS_SEEDS to check the spec against them"
   exit 0
 fi

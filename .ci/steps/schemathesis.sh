@@ -47,7 +47,7 @@ start=$SECONDS
 status=0
 (
   cd "$work"
-  "$PY/schemathesis" run "$SPEC_JSON" \
+  "$PY/schemathesis" --config-file "$CI_ROOT/tools/schemathesis/schemathesis.toml" run "$SPEC_JSON" \
     --url "$MOCK_URL" \
     --header "X-Auth-Token: $TOKEN" \
     --phases examples,coverage,fuzzing \

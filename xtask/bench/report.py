@@ -13,6 +13,8 @@ import platform
 import statistics
 import sys
 
+import soak_report
+
 # Targets of issue 7.
 REGEN_MAX_SECONDS = 0.100
 REGEN_MIN_SPEEDUP = 20.0
@@ -457,6 +459,12 @@ def main():
         "",
     ]
     out += summary.lines() + machine(results) + [""] + body
+    # Written by first_order.sh, which measures on its own (two clean builds).
+    first_order = os.path.join(os.path.dirname(os.path.abspath(__file__)), "first-order.md")
+    if os.path.exists(first_order):
+        out += [read_text(first_order), ""]
+    # soak.sh's section: from its results, or kept as last written (it is not a default section).
+    out += soak_report.section(results, os.path.join(os.path.dirname(os.path.abspath(__file__)), "BENCHMARKS.md"))
     analysis = os.path.join(os.path.dirname(os.path.abspath(__file__)), "ANALYSIS.md")
     if os.path.exists(analysis):
         out += [read_text(analysis), ""]

@@ -12,7 +12,8 @@
 #      client crate vs the crate openapi-generator produces from the same spec.
 #
 # Usage: bash xtask/bench/run.sh [SECTION...]   sections: regen request e2e footprint
-#        (default: all). Results of sections not run are kept from the last run
+#        (default: all of these) and soak (only when named: xtask/bench/soak.sh for
+#        $SOAK_DURATION, default 10m). Results of sections not run are kept from the last run
 #        in the results directory ($BENCH_RESULTS, default $TOOLS_DIR/bench-results),
 #        so one section can be measured again when the machine is quieter.
 # Settings: REGEN_WARMUP (3), REGEN_RUNS (15), FOOTPRINT_RUNS (1),
@@ -38,7 +39,7 @@ OPENAPI_CRATE=workspace_orders_openapi
 sections=("$@")
 ((${#sections[@]})) || sections=(regen request e2e footprint)
 for s in "${sections[@]}"; do
-  case "$s" in regen | request | e2e | footprint) ;; *) die "unknown section '$s' (regen request e2e footprint)" ;; esac
+  case "$s" in regen | request | e2e | footprint | soak) ;; *) die "unknown section '$s' (regen request e2e footprint soak)" ;; esac
 done
 wants() { local s; for s in "${sections[@]}"; do [[ "$s" == "$1" ]] && return 0; done; return 1; }
 for profile in $FOOTPRINT_PROFILES; do
@@ -192,6 +193,12 @@ if wants footprint; then
     "${footprint_commands[@]/#/  }" \
     "cargo tree -e normal --prefix none -p $CLIENT_CRATE | sort -u | wc -l (and the same for the generated crate)"
   measured footprint
+fi
+
+# Not a default section: it runs for $SOAK_DURATION (10m) at full load.
+if wants soak; then
+  log "soak: the mock server under full load (xtask/bench/soak.sh)"
+  bash "$BENCH_DIR/soak.sh" --duration "${SOAK_DURATION:-10m}"
 fi
 
 log "writing xtask/bench/BENCHMARKS.md"

@@ -13,8 +13,11 @@ use progenitor::{GenerationSettings, Generator, InterfaceStyle, TagStyle};
 use quote::quote;
 
 use crate::constraints::{self, Conversion};
+use crate::extensible_enums::{self, ExtensibleEnum};
 use crate::spec::{self, LoadedSpec};
 use crate::string_schemas;
+#[path = "client_constructors.rs"]
+mod client_constructors;
 
 /// Where the pipeline reads and writes, relative to the workspace root.
 pub struct Layout {
@@ -70,6 +73,17 @@ pub fn render(layout: &Layout) -> Result<Vec<Output>> {
         )
     })?;
 
+    let open_lists = extensible_enums::collect(&json, &openapi).map_err(|problems| {
+        anyhow!(
+            "open value lists the generator cannot type:\n{}",
+            problems
+                .iter()
+                .map(|(at, m)| format!("  {}: {at}: {m}", spec_path.display()))
+                .collect::<Vec<_>>()
+                .join("\n")
+        )
+    })?;
+
     let strings = string_schemas::collect(&openapi);
     let bad_patterns: Vec<String> = strings
         .iter()
@@ -88,7 +102,7 @@ pub fn render(layout: &Layout) -> Result<Vec<Output>> {
         bail!("invalid patterns:\n{}", bad_patterns.join("\n"));
     }
 
-    let code = generate_client(&openapi, &conversions, &strings, &spec_path)
+    let code = generate_client(&openapi, &conversions, &strings, &open_lists, &spec_path)
         .with_context(|| format!("progenitor failed on {}", spec_path.display()))?;
     check_conversions_applied(&code, &conversions, &spec_path)?;
 
@@ -135,6 +149,7 @@ fn generate_client(
     openapi: &openapiv3::OpenAPI,
     conversions: &[Conversion],
     strings: &[string_schemas::ConstrainedString],
+    open_lists: &[ExtensibleEnum],
     spec_path: &Path,
 ) -> Result<String> {
     let mut settings = GenerationSettings::default();
@@ -151,11 +166,15 @@ fn generate_client(
             [progenitor::TypeImpl::Display].into_iter(),
         );
     }
+    extensible_enums::register(&mut settings, open_lists);
 
     let tokens = catch_panic(|| Generator::new(&settings).generate_tokens(openapi))?
         .map_err(|e| anyhow!("{e}"))?;
     let mut file: syn::File = syn::parse2(escape_reserved_idents(tokens))
         .context("progenitor produced code that does not parse")?;
+    extensible_enums::apply(&mut file, open_lists)
+        .map_err(|message| anyhow!("{}: {message}", spec_path.display()))?;
+    client_constructors::restrict(&mut file)?;
     let missing = string_schemas::apply(&mut file, strings);
     if !missing.is_empty() {
         bail!(
@@ -277,16 +296,23 @@ pub fn run(layout: &Layout, check: bool) -> Result<()> {
         if !stale.is_empty() {
             bail!("generated files are stale; run `cargo xtask generate`:\n{stale}");
         }
+        for output in &outputs {
+            eprintln!("up to date {}", slash_path(&output.path));
+        }
         return Ok(());
     }
 
     // Stage every file first, then move them into place; a failure while
     // staging removes what was staged and leaves the outputs as they were.
     let mut staged: Vec<(PathBuf, PathBuf)> = Vec::new();
-    let stage_all = |staged: &mut Vec<(PathBuf, PathBuf)>| -> Result<()> {
+    let mut unchanged: Vec<PathBuf> = Vec::new();
+    let stage_all = |staged: &mut Vec<(PathBuf, PathBuf)>,
+                     unchanged: &mut Vec<PathBuf>|
+     -> Result<()> {
         for output in &outputs {
             let path = layout.root.join(&output.path);
             if std::fs::read_to_string(&path).ok().as_deref() == Some(output.contents.as_str()) {
+                unchanged.push(output.path.clone());
                 continue;
             }
             let dir = path
@@ -306,7 +332,7 @@ pub fn run(layout: &Layout, check: bool) -> Result<()> {
         }
         Ok(())
     };
-    if let Err(error) = stage_all(&mut staged) {
+    if let Err(error) = stage_all(&mut staged, &mut unchanged) {
         for (temp, _) in &staged {
             let _ = std::fs::remove_file(temp);
         }
@@ -315,7 +341,11 @@ pub fn run(layout: &Layout, check: bool) -> Result<()> {
     for (temp, path) in staged {
         std::fs::rename(&temp, &path)
             .with_context(|| format!("cannot replace {}", path.display()))?;
-        eprintln!("wrote {}", path.display());
+        let relative = path.strip_prefix(&layout.root).unwrap_or(&path);
+        eprintln!("wrote {}", slash_path(relative));
+    }
+    for path in unchanged {
+        eprintln!("unchanged {}", slash_path(&path));
     }
     Ok(())
 }

@@ -8,6 +8,7 @@
 mod constraints;
 mod doc_check;
 mod docs;
+mod extensible_enums;
 mod generate;
 mod pattern_checks;
 mod schema_derive_feature;
@@ -81,13 +82,49 @@ fn main() -> ExitCode {
     }
 }
 
+/// Builds the mock with cargo's progress showing, then becomes it (`exec`), so that a
+/// signal sent to this process (Ctrl-C, `kill <pid>`) reaches the server itself and
+/// its port is freed; a child left behind would keep the port.
 fn run_mock(args: &[String]) -> anyhow::Result<ExitCode> {
     let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
-    let status = std::process::Command::new(cargo)
+    // Progress and diagnostics go to the terminal (stderr); stdout carries the JSON
+    // messages that name the binary, wherever the target directory is.
+    let build = std::process::Command::new(cargo)
         .current_dir(repo_root())
-        .args(["run", "--quiet", "--package", "workspace-orders-mock", "--"])
-        .args(args)
-        .status()?;
+        .args([
+            "build",
+            "--package",
+            "workspace-orders-mock",
+            "--bin",
+            "workspace-orders-mock",
+            "--message-format=json-render-diagnostics",
+        ])
+        .stderr(std::process::Stdio::inherit())
+        .output()?;
+    if !build.status.success() {
+        return Ok(ExitCode::FAILURE);
+    }
+    let binary = String::from_utf8_lossy(&build.stdout)
+        .lines()
+        .filter_map(|line| serde_json::from_str::<serde_json::Value>(line).ok())
+        .filter(|message| message["target"]["name"] == "workspace-orders-mock")
+        .find_map(|message| message["executable"].as_str().map(PathBuf::from))
+        .ok_or_else(|| anyhow::anyhow!("cargo build did not name the mock's executable"))?;
+    exec(std::process::Command::new(&binary).args(args))
+        .map_err(|error| anyhow::anyhow!("cannot start {}: {error}", binary.display()))
+}
+
+#[cfg(unix)]
+fn exec(command: &mut std::process::Command) -> std::io::Result<ExitCode> {
+    use std::os::unix::process::CommandExt as _;
+    // Returns only when the exec failed.
+    Err(command.exec())
+}
+
+#[cfg(not(unix))]
+fn exec(command: &mut std::process::Command) -> std::io::Result<ExitCode> {
+    // No exec: wait for the child (Ctrl-C reaches the whole console group there).
+    let status = command.status()?;
     Ok(if status.success() {
         ExitCode::SUCCESS
     } else {

@@ -7,12 +7,11 @@
 //! to a DFA over bytes and emitted as a `match` on (state, byte). A pattern outside
 //! that subset fails generation, naming the schema.
 //!
-//! Subset: `^…$`; literal characters (ASCII, `\`-escaped punctuation); classes
-//! `[…]`/`[^…]` of ASCII characters and ranges; groups `(…)`, `(?:…)`; `|` inside a
-//! group or at the top level; quantifiers `?`, `*`, `+`, `{m}`, `{m,}`, `{m,n}`.
-//! A negated class matches any non-ASCII character too, so it is only accepted
-//! directly under `*` or `+`: there a UTF-8 character's bytes are a run of non-ASCII
-//! bytes, each matched by the class, and the run is the same match as one character.
+//! Subset: `^…$`; literal characters (`\`-escaped punctuation, `\uXXXX`); classes
+//! `[…]`/`[^…]` of characters and ranges; groups `(…)`, `(?:…)`; `|`; quantifiers
+//! `?`, `*`, `+`, `{m}`, `{m,}`, `{m,n}`. A class stands for the UTF-8 encodings of
+//! its code points (a negated class: of every other code point), so the DFA reads
+//! whole characters byte by byte, as the regex reads characters.
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -79,22 +78,13 @@ impl Parser<'_> {
             if matches!(c, '|' | ')') || (c == '$' && self.at + 1 == self.chars.len()) {
                 break;
             }
-            let (atom, negated) = self.atom()?;
-            let node = self.quantified(atom)?;
-            let starred = matches!(node, Node::Repeat { max: None, .. });
-            if negated && !starred {
-                return Err(self.error(
-                    "a negated class must be directly under `*` or `+` (it also matches \
-                     multi-byte characters)",
-                ));
-            }
-            items.push(node);
+            let atom = self.atom()?;
+            items.push(self.quantified(atom)?);
         }
         Ok(Node::Concat(items))
     }
 
-    /// An atom, and whether it is a negated class.
-    fn atom(&mut self) -> Result<(Node, bool), String> {
+    fn atom(&mut self) -> Result<Node, String> {
         match self.next() {
             Some('[') => self.class(),
             Some('(') => {
@@ -108,68 +98,111 @@ impl Parser<'_> {
                 if self.next() != Some(')') {
                     return Err(self.error("unclosed group"));
                 }
-                Ok((inner, false))
+                Ok(inner)
             }
             Some('\\') => {
                 let c = self.escaped()?;
-                Ok((Node::Bytes(Box::new(single(c))), false))
+                self.class_node(vec![(c, c)])
             }
-            Some(c) if c.is_ascii() && !"^$.*+?{}]".contains(c) => {
-                Ok((Node::Bytes(Box::new(single(c as u8))), false))
+            Some(c) if !"^$.*+?{}]".contains(c) => {
+                self.class_node(vec![(u32::from(c), u32::from(c))])
             }
             Some(c) => Err(self.error(&format!("unsupported `{c}`"))),
             None => Err(self.error("unexpected end")),
         }
     }
 
-    fn escaped(&mut self) -> Result<u8, String> {
+    /// The code point of an escape: `\uXXXX` or escaped punctuation.
+    fn escaped(&mut self) -> Result<u32, String> {
         match self.next() {
-            Some(c) if c.is_ascii_punctuation() => Ok(c as u8),
+            Some('u') => {
+                let digits: String = (0..4).filter_map(|_| self.next()).collect();
+                match u32::from_str_radix(&digits, 16) {
+                    Ok(code)
+                        if digits.len() == 4 && digits.chars().all(|c| c.is_ascii_hexdigit()) =>
+                    {
+                        Ok(code)
+                    }
+                    _ => Err(self.error("`\\u` takes four hex digits")),
+                }
+            }
+            Some(c) if c.is_ascii_punctuation() => Ok(u32::from(c)),
             Some(c) => Err(self.error(&format!("unsupported escape `\\{c}`"))),
             None => Err(self.error("unexpected end after `\\`")),
         }
     }
 
-    fn class(&mut self) -> Result<(Node, bool), String> {
+    fn class(&mut self) -> Result<Node, String> {
         let negated = self.peek() == Some('^');
         if negated {
             self.at += 1;
         }
-        let mut set = [false; 256];
+        let mut ranges = Vec::new();
         let mut first = true;
         loop {
-            let c = match self.next() {
+            let start = match self.next() {
                 None => return Err(self.error("unclosed class")),
                 Some(']') if !first => break,
                 Some('\\') => self.escaped()?,
-                Some(c) if c.is_ascii() => c as u8,
-                Some(c) => return Err(self.error(&format!("non-ASCII `{c}` in a class"))),
+                Some(c) => u32::from(c),
             };
             first = false;
             let is_range = self.peek() == Some('-') && self.chars.get(self.at + 1) != Some(&']');
-            if is_range {
+            let end = if is_range {
                 self.at += 1;
-                let end = match self.next() {
+                match self.next() {
                     Some('\\') => self.escaped()?,
-                    Some(e) if e.is_ascii() => e as u8,
-                    _ => return Err(self.error("bad range end")),
-                };
-                if end < c {
-                    return Err(self.error("range out of order"));
-                }
-                for b in c..=end {
-                    set[usize::from(b)] = true;
+                    Some(e) => u32::from(e),
+                    None => return Err(self.error("unclosed class")),
                 }
             } else {
-                set[usize::from(c)] = true;
+                start
+            };
+            if end < start {
+                return Err(self.error("range out of order"));
             }
+            ranges.push((start, end));
         }
         if negated {
-            for b in &mut set {
-                *b = !*b;
+            ranges = complement(ranges);
+        }
+        self.class_node(ranges)
+    }
+
+    /// The UTF-8 encodings of the code points in `ranges` (surrogates, which a Rust
+    /// string cannot hold, left out) as byte-level alternatives.
+    fn class_node(&self, ranges: Vec<(u32, u32)>) -> Result<Node, String> {
+        let ranges = without_surrogates(normalize(ranges));
+        let mut ascii = [false; 256];
+        let mut alternatives = Vec::new();
+        for (start, end) in ranges {
+            for code in start..=end.min(0x7f) {
+                ascii[code as usize] = true;
+            }
+            if end >= 0x80 {
+                for sequence in utf8_sequences(start.max(0x80), end) {
+                    let bytes = sequence
+                        .into_iter()
+                        .map(|(lo, hi)| {
+                            let mut set = [false; 256];
+                            for b in lo..=hi {
+                                set[usize::from(b)] = true;
+                            }
+                            Node::Bytes(Box::new(set))
+                        })
+                        .collect();
+                    alternatives.push(Node::Concat(bytes));
+                }
             }
         }
-        Ok((Node::Bytes(Box::new(set)), negated))
+        if ascii.iter().any(|b| *b) {
+            alternatives.insert(0, Node::Bytes(Box::new(ascii)));
+        }
+        match alternatives.len() {
+            0 => Err(self.error("the class matches no character")),
+            1 => Ok(alternatives.remove(0)),
+            _ => Ok(Node::Alternation(alternatives)),
+        }
     }
 
     fn quantified(&mut self, atom: Node) -> Result<Node, String> {
@@ -221,10 +254,92 @@ impl Parser<'_> {
     }
 }
 
-fn single(byte: u8) -> ByteSet {
-    let mut set = [false; 256];
-    set[usize::from(byte)] = true;
-    set
+/// Sorted, overlapping and adjacent ranges merged.
+fn normalize(mut ranges: Vec<(u32, u32)>) -> Vec<(u32, u32)> {
+    ranges.sort_unstable();
+    let mut merged: Vec<(u32, u32)> = Vec::new();
+    for (start, end) in ranges {
+        match merged.last_mut() {
+            Some((_, last)) if start <= last.saturating_add(1) => *last = (*last).max(end),
+            _ => merged.push((start, end)),
+        }
+    }
+    merged
+}
+
+/// The code points (up to U+10FFFF) not in `ranges`.
+fn complement(ranges: Vec<(u32, u32)>) -> Vec<(u32, u32)> {
+    let mut out = Vec::new();
+    let mut next = 0u32;
+    for (start, end) in normalize(ranges) {
+        if start > next {
+            out.push((next, start - 1));
+        }
+        next = end.saturating_add(1);
+    }
+    if next <= 0x10_ffff {
+        out.push((next, 0x10_ffff));
+    }
+    out
+}
+
+fn without_surrogates(ranges: Vec<(u32, u32)>) -> Vec<(u32, u32)> {
+    let mut out = Vec::new();
+    for (start, end) in ranges {
+        let end = end.min(0x10_ffff);
+        if start > end {
+            continue;
+        }
+        if start < 0xd800 {
+            out.push((start, end.min(0xd7ff)));
+        }
+        if end > 0xdfff {
+            out.push((start.max(0xe000), end));
+        }
+    }
+    out
+}
+
+/// The byte ranges of the UTF-8 encodings of `start..=end` (non-ASCII, no
+/// surrogates): ranges split until every byte position is an independent range
+/// (the method of regex-syntax's `Utf8Sequences`).
+fn utf8_sequences(start: u32, end: u32) -> Vec<Vec<(u8, u8)>> {
+    let mut out = Vec::new();
+    let mut stack = vec![(start, end)];
+    'ranges: while let Some((start, end)) = stack.pop() {
+        // One encoded length per range.
+        for boundary in [0x7ff, 0xffff] {
+            if start <= boundary && boundary < end {
+                stack.push((boundary + 1, end));
+                stack.push((start, boundary));
+                continue 'ranges;
+            }
+        }
+        // Split where a continuation byte would not cover its whole span.
+        for continuation in 1..4 {
+            let max = (1u32 << (6 * continuation)) - 1;
+            if start & !max != end & !max {
+                if start & max != 0 {
+                    stack.push(((start | max) + 1, end));
+                    stack.push((start, start | max));
+                    continue 'ranges;
+                }
+                if end & max != max {
+                    stack.push((end & !max, end));
+                    stack.push((start, (end & !max) - 1));
+                    continue 'ranges;
+                }
+            }
+        }
+        let (mut low, mut high) = ([0u8; 4], [0u8; 4]);
+        let (Some(first), Some(last)) = (char::from_u32(start), char::from_u32(end)) else {
+            continue;
+        };
+        let low = first.encode_utf8(&mut low).as_bytes().to_vec();
+        let high = last.encode_utf8(&mut high).as_bytes().to_vec();
+        out.push(low.into_iter().zip(high).collect());
+    }
+    out
 }
 
 fn parse(pattern: &str) -> Result<Node, String> {
@@ -557,7 +672,10 @@ mod tests {
     use super::*;
 
     fn matches(pattern: &str, value: &str) -> bool {
-        let dfa = compile(pattern).unwrap();
+        run(&compile(pattern).unwrap(), value)
+    }
+
+    fn run(dfa: &Dfa, value: &str) -> bool {
         let mut state = 0;
         for &byte in value.as_bytes() {
             match dfa.transitions[state].get(&byte) {
@@ -574,7 +692,12 @@ mod tests {
         assert!(matches(p, "a") && matches(p, "a-b") && matches(p, "ab"));
         assert!(!matches(p, "") && !matches(p, "a-") && !matches(p, "-a"));
         let p = "^[^=*<>,|/]*$";
-        assert!(matches(p, "") && matches(p, "日本-x") && !matches(p, "a=b"));
+        assert!(matches(p, "") && matches(p, "日本-x😀") && !matches(p, "a=b"));
+        let p = "^[^a]$";
+        assert!(matches(p, "é") && matches(p, "😀") && !matches(p, "a") && !matches(p, "éé"));
+        let p = "^[A-Z\\u0080-\\uFFFF]{2}$";
+        assert!(matches(p, "A\u{80}") && matches(p, "\u{ffff}日") && matches(p, "\u{7ff}\u{800}"));
+        assert!(!matches(p, "A😀") && !matches(p, "A\u{7f}") && !matches(p, "A"));
         let p = "^(ab|c){2,3}x?$";
         assert!(
             matches(p, "abc") && matches(p, "cabcx") && !matches(p, "c") && !matches(p, "cccc")
@@ -583,15 +706,54 @@ mod tests {
     }
 
     #[test]
+    fn every_code_point_range_is_encoded_exactly() {
+        // Each code point of these ranges is in the class and its neighbours are not.
+        for (start, end) in [
+            (0x80u32, 0xffffu32),
+            (0x7ff, 0x800),
+            (0xd7ff, 0xe000),
+            (0xe9, 0xe9),
+        ] {
+            let p = format!("^[\\u{start:04X}-\\u{end:04X}]$");
+            let dfa = compile(&p).unwrap();
+            for code in start - 1..=end + 1 {
+                let Some(c) = char::from_u32(code) else {
+                    continue;
+                };
+                let inside = (start..=end).contains(&code);
+                assert_eq!(run(&dfa, &c.to_string()), inside, "{p} on U+{code:04X}");
+            }
+        }
+        let all = utf8_sequences(0x80, 0x10ffff);
+        let mut count = 0u32;
+        for code in (0x80..=0x10ffff).filter_map(char::from_u32) {
+            let mut buffer = [0; 4];
+            let bytes = code.encode_utf8(&mut buffer).as_bytes();
+            let hits = all
+                .iter()
+                .filter(|seq| {
+                    seq.len() == bytes.len()
+                        && seq
+                            .iter()
+                            .zip(bytes)
+                            .all(|((lo, hi), b)| (lo..=hi).contains(&b))
+                })
+                .count();
+            assert_eq!(hits, 1, "U+{:04X}", u32::from(code));
+            count += 1;
+        }
+        assert_eq!(count, 0x10ffff - 0x7f - 0x800);
+    }
+
+    #[test]
     fn patterns_outside_the_subset_are_refused_with_the_reason() {
         for (pattern, reason) in [
             ("[a-z]+$", "must start with `^`"),
             ("^[a-z]+", "must end with `$`"),
-            ("^[^a]$", "negated class must be directly under"),
-            ("^[^a]?$", "negated class must be directly under"),
             ("^a.b$", "unsupported `.`"),
             ("^\\d+$", "unsupported escape `\\d`"),
-            ("^[é]$", "non-ASCII"),
+            ("^\\u12$", "four hex digits"),
+            ("^[z-a]$", "range out of order"),
             ("^a+?$", "lazy or stacked"),
             ("^(a$", "unclosed group"),
         ] {

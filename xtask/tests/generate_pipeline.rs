@@ -237,11 +237,25 @@ fn a_good_spec_writes_both_outputs_and_check_then_passes() {
         serde_json::from_str(&std::fs::read_to_string(dir.path().join(SPEC_JSON)).unwrap())
             .unwrap();
     assert_eq!(json["openapi"], "3.0.3");
+    // One line per file: what was written, or that nothing changed.
+    assert_eq!(
+        String::from_utf8_lossy(&output.stderr),
+        format!("wrote {GENERATED_RS}\nwrote {SPEC_JSON}\n")
+    );
+    let again = xtask(dir.path(), &[]);
+    assert_eq!(
+        String::from_utf8_lossy(&again.stderr),
+        format!("unchanged {GENERATED_RS}\nunchanged {SPEC_JSON}\n")
+    );
     let check = xtask(dir.path(), &["--check"]);
     assert!(
         check.status.success(),
         "{}",
         String::from_utf8_lossy(&check.stderr)
+    );
+    assert_eq!(
+        String::from_utf8_lossy(&check.stderr),
+        format!("up to date {GENERATED_RS}\nup to date {SPEC_JSON}\n")
     );
 }
 
@@ -277,12 +291,56 @@ fn checked_in_outputs_are_fresh() {
 
 #[test]
 fn invalid_pattern_is_refused_before_it_can_panic_at_run_time() {
-    let spec = with("pattern: \"^[^=*<>,|/]*$\"", "pattern: \"^[^=*<>,|/]*$(\"");
+    let spec = with("pattern: \"^[^*<>,|/]*$\"", "pattern: \"^[^*<>,|/]*$(\"");
     assert_rejected(
         &spec,
         &[
             "/components/schemas/Tag/properties/key/pattern",
             "not a valid ECMAScript regex",
         ],
+    );
+}
+
+#[test]
+fn an_open_list_on_a_property_is_refused_naming_it() {
+    // Inline, typify would make a plain String: no type to carry the constants.
+    let spec = with(
+        "        eip_type:\n          $ref: \"#/components/schemas/EipType\"\n",
+        "        eip_type:\n          type: string\n          x-extensible-enum: [5_bgp]\n",
+    );
+    assert_rejected(
+        &spec,
+        &[
+            "/components/schemas/ApplyDesktopsInternet/properties/eip_type/x-extensible-enum",
+            "only on a component schema",
+        ],
+    );
+}
+
+#[test]
+fn an_open_list_with_a_closed_enum_is_refused() {
+    let spec = with(
+        "      x-extensible-enum:\n        - 5_bgp\n",
+        "      enum:\n        - 5_bgp\n      x-extensible-enum:\n        - 5_bgp\n",
+    );
+    assert_rejected(
+        &spec,
+        &[
+            "/components/schemas/EipType",
+            "x-extensible-enum and `enum`",
+        ],
+    );
+}
+
+#[test]
+fn an_open_list_value_without_a_constant_name_is_refused() {
+    // `5_bgp` cannot name a constant by itself: the spec must name it.
+    let spec = with(
+        "      x-enum-varnames:\n        - DYNAMIC_BGP\n        - STATIC_BGP\n",
+        "",
+    );
+    assert_rejected(
+        &spec,
+        &["/components/schemas/EipType", "`5_BGP`", "x-enum-varnames"],
     );
 }

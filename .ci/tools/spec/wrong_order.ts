@@ -8,8 +8,19 @@ type PeriodicOrder = NonNullable<
   operations["createPeriodicOrder"]["requestBody"]
 >["content"]["application/json"];
 
-export const misspeltOrderType: PeriodicOrder = {
-  // expect-error TS2820 "createDesktop": the order type is "createDesktops" (tsc: "Did you mean")
-  type: "createDesktop",
-  resources: [],
+// The order type is an open list (ERRATA E10): a closed enum is misspelt instead.
+export const misspeltDesktopType: PeriodicOrder = {
+  type: "createDesktops",
+  resources: [
+    {
+      create_desktops: {
+        // expect-error TS2820 "DEDICATE": the desktop type is "DEDICATED" or "SHARED" (tsc: "Did you mean")
+        desktop_type: "DEDICATE",
+        product_id: "workspace.k.xlarge2.uosv20pro",
+        image_type: "private",
+        image_id: "e1d65e11-861c-459d-a3a8-ab150d79befc",
+        root_volume: { type: "SAS", size: 80 },
+      },
+    },
+  ],
 };

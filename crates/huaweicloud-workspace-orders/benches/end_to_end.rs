@@ -1,6 +1,9 @@
 //! End to end on loopback: requests per second through [`OrdersClient`] against the
 //! mock server, next to a raw `reqwest::Client` posting the same bytes with the same
-//! headers to the same server with the same number of requests in flight.
+//! headers to the same server with the same number of requests in flight: once with
+//! OrdersClient's transport settings (a fresh connection per request), and once
+//! keeping connections alive in a pool, which tells what the fresh connection per
+//! order costs.
 //!
 //! The mock runs as its own process (`workspace-orders-mock --port 0`), so its CPU
 //! time is told apart from the client side's. Rounds alternate between the sides so that
@@ -137,7 +140,7 @@ async fn drive<I, F, Fut>(
 ) -> Result<Round, Box<dyn Error>>
 where
     I: Send + 'static,
-    F: Fn(I) -> Fut + Send + Sync + 'static,
+    F: Fn(I) -> Fut + Send + Sync + ?Sized + 'static,
     Fut: Future<Output = Result<(), String>> + Send,
 {
     let total = inputs.len();
@@ -195,14 +198,20 @@ fn client_headers(auth: Auth, url: &Url, body: &[u8]) -> Result<HeaderMap, Box<d
     Ok(request.headers().clone())
 }
 
-fn http_client() -> reqwest::Result<reqwest::Client> {
-    // The settings OrdersClient uses by default.
-    reqwest::Client::builder()
+/// The settings OrdersClient uses by default; `pooled` keeps idle connections for
+/// reuse instead of opening one per request.
+fn http_client(pooled: bool) -> reqwest::Result<reqwest::Client> {
+    let builder = reqwest::Client::builder()
         .connect_timeout(Duration::from_secs(10))
         .timeout(Duration::from_secs(60))
         .redirect(reqwest::redirect::Policy::none())
         .retry(reqwest::retry::never())
-        .build()
+        .no_proxy();
+    if pooled {
+        builder.build()
+    } else {
+        builder.pool_max_idle_per_host(0).build()
+    }
 }
 
 fn rounds_json(rounds: &[Round]) -> serde_json::Value {
@@ -244,12 +253,88 @@ async fn run(settings: &Settings) -> Result<serde_json::Value, Box<dyn Error>> {
         }
     });
 
-    let raw = http_client()?;
     let headers = client_headers(settings.auth, &url, &body)?;
     let body_bytes = body.len();
-    let raw_call = Arc::new(move |body: Vec<u8>| {
-        let request = raw.post(url.clone()).headers(headers.clone()).body(body);
-        async move {
+    let raw_call = raw_poster(http_client(false)?, url.clone(), headers.clone());
+    let pooled_call = raw_poster(http_client(true)?, url, headers);
+
+    let concurrency = settings.concurrency;
+    // Each side gets its own copies of the same order: typed, or as bytes.
+    let client_round = |total| {
+        drive(
+            vec![order.clone(); total],
+            concurrency,
+            &mock_pid,
+            client_call.clone(),
+        )
+    };
+    let raw_round = |total, call: &Arc<RawCall>| {
+        drive(
+            vec![body.clone(); total],
+            concurrency,
+            &mock_pid,
+            call.clone(),
+        )
+    };
+
+    client_round(WARMUP_REQUESTS).await?;
+    raw_round(WARMUP_REQUESTS, &raw_call).await?;
+    raw_round(WARMUP_REQUESTS, &pooled_call).await?;
+    let mut client_rounds = Vec::with_capacity(settings.rounds);
+    let mut raw_rounds = Vec::with_capacity(settings.rounds);
+    let mut pooled_rounds = Vec::with_capacity(settings.rounds);
+    for round in 0..settings.rounds {
+        // Rotate which side goes first so none always follows another.
+        for side in 0..3 {
+            match (round + side) % 3 {
+                0 => client_rounds.push(client_round(settings.requests_per_round).await?),
+                1 => raw_rounds.push(raw_round(settings.requests_per_round, &raw_call).await?),
+                _ => {
+                    pooled_rounds.push(raw_round(settings.requests_per_round, &pooled_call).await?)
+                }
+            }
+        }
+        let (ours, theirs, pooled) = (
+            &client_rounds[round],
+            &raw_rounds[round],
+            &pooled_rounds[round],
+        );
+        eprintln!(
+            "round {}: OrdersClient {:.0} req/s, raw reqwest {:.0} req/s, raw reqwest pooled {:.0} req/s; \
+             client-side CPU per request {} vs {} vs {}",
+            round + 1,
+            ours.requests_per_second,
+            theirs.requests_per_second,
+            pooled.requests_per_second,
+            micros(ours.client_cpu_us),
+            micros(theirs.client_cpu_us),
+            micros(pooled.client_cpu_us),
+        );
+    }
+    Ok(json!({
+        "auth": settings.auth.description(),
+        "requests_per_round": settings.requests_per_round,
+        "concurrency": settings.concurrency,
+        "rounds": settings.rounds,
+        "desktops": settings.desktops,
+        "body_bytes": body_bytes,
+        "client": rounds_json(&client_rounds),
+        "raw": rounds_json(&raw_rounds),
+        "raw_pooled": rounds_json(&pooled_rounds),
+    }))
+}
+
+/// A raw request: the order's bytes.
+type RawCall = dyn Fn(Vec<u8>) -> std::pin::Pin<Box<dyn Future<Output = Result<(), String>> + Send>>
+    + Send
+    + Sync;
+
+/// Posts the body with `headers` through `http`; the answer must be a 200 naming an
+/// order, as on the client side.
+fn raw_poster(http: reqwest::Client, url: Url, headers: HeaderMap) -> Arc<RawCall> {
+    Arc::new(move |body: Vec<u8>| {
+        let request = http.post(url.clone()).headers(headers.clone()).body(body);
+        Box::pin(async move {
             let response = request
                 .send()
                 .await
@@ -265,68 +350,14 @@ async fn run(settings: &Settings) -> Result<serde_json::Value, Box<dyn Error>> {
                     String::from_utf8_lossy(&answer)
                 ));
             }
-            // The same check as the client side: the answer names the order.
             let answer: serde_json::Value = serde_json::from_slice(&answer)
                 .map_err(|error| format!("raw: the answer is not JSON: {error}"))?;
             match answer.get("order_id") {
                 Some(serde_json::Value::String(_)) => Ok(()),
                 _ => Err(format!("raw: the answer has no order_id: {answer}")),
             }
-        }
-    });
-
-    let concurrency = settings.concurrency;
-    // Each side gets its own copies of the same order: typed, or as bytes.
-    let client_round = |total| {
-        drive(
-            vec![order.clone(); total],
-            concurrency,
-            &mock_pid,
-            client_call.clone(),
-        )
-    };
-    let raw_round = |total| {
-        drive(
-            vec![body.clone(); total],
-            concurrency,
-            &mock_pid,
-            raw_call.clone(),
-        )
-    };
-
-    client_round(WARMUP_REQUESTS).await?;
-    raw_round(WARMUP_REQUESTS).await?;
-    let mut client_rounds = Vec::with_capacity(settings.rounds);
-    let mut raw_rounds = Vec::with_capacity(settings.rounds);
-    for round in 0..settings.rounds {
-        // Alternate which side goes first so neither always follows the other.
-        if round % 2 == 0 {
-            client_rounds.push(client_round(settings.requests_per_round).await?);
-            raw_rounds.push(raw_round(settings.requests_per_round).await?);
-        } else {
-            raw_rounds.push(raw_round(settings.requests_per_round).await?);
-            client_rounds.push(client_round(settings.requests_per_round).await?);
-        }
-        let (ours, theirs) = (&client_rounds[round], &raw_rounds[round]);
-        eprintln!(
-            "round {}: OrdersClient {:.0} req/s, raw reqwest {:.0} req/s; client-side CPU per request {} vs {}",
-            round + 1,
-            ours.requests_per_second,
-            theirs.requests_per_second,
-            micros(ours.client_cpu_us),
-            micros(theirs.client_cpu_us),
-        );
-    }
-    Ok(json!({
-        "auth": settings.auth.description(),
-        "requests_per_round": settings.requests_per_round,
-        "concurrency": settings.concurrency,
-        "rounds": settings.rounds,
-        "desktops": settings.desktops,
-        "body_bytes": body_bytes,
-        "client": rounds_json(&client_rounds),
-        "raw": rounds_json(&raw_rounds),
-    }))
+        })
+    })
 }
 
 fn micros(value: Option<f64>) -> String {
@@ -377,6 +408,15 @@ fn main() -> ExitCode {
             "end_to_end ({}): OrdersClient {client:.0} req/s, raw reqwest {raw:.0} req/s (medians), ratio {:.2}",
             results["auth"].as_str().unwrap_or("?"),
             client / raw
+        );
+    }
+    if let (Some(client), Some(raw), Some(pooled)) = (rps("client"), rps("raw"), rps("raw_pooled"))
+    {
+        println!(
+            "end_to_end: a fresh connection per request vs a pool: raw reqwest {raw:.0} vs \
+             {pooled:.0} req/s (ratio {:.2}); OrdersClient vs pooled raw reqwest: ratio {:.2}",
+            raw / pooled,
+            client / pooled
         );
     }
     if let Ok(path) = std::env::var("BENCH_E2E_OUT")

@@ -1,13 +1,15 @@
 //! [`OrdersClient`]: the generated operations routed to the right endpoint,
 //! authenticated, with safe transport defaults and errors that keep the response.
 
-use std::fmt::Display;
+use std::ffi::OsString;
+use std::fmt::{self, Display};
+use std::net::{Ipv4Addr, Ipv6Addr, SocketAddr};
 use std::sync::Arc;
 use std::time::Duration;
 
 use progenitor_client::ResponseValue;
 
-use crate::capture::{self, CaptureSlot};
+use crate::capture::{self, CaptureSlot, ProbeLayer, Transport};
 use crate::credentials::{Credentials, CredentialsError, validate_project_id};
 use crate::endpoint::{BaseUrl, EndpointError, Endpoints, RegionPolicy, Service};
 use crate::error::Error;
@@ -19,37 +21,98 @@ use crate::{Client, types};
 pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
 /// Default time allowed for a whole call, from connecting to the last body byte.
 pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(60);
+/// Default limit on the length of a response body: 64 KiB.
+///
+/// Every answer these operations document is a small JSON object: an `order_id`, or
+/// `error_code`, `error_msg`, `error_detail` and an encoded authorization message
+/// (a few KB at most); gateway error pages are a few KB. 64 KiB is over ten times
+/// the largest of them, and bounds what one call in flight can hold in memory.
+pub const DEFAULT_MAX_RESPONSE_BYTES: usize = 64 * 1024;
+
+/// Hosts an https proxy from the environment is never used for, besides `NO_PROXY`.
+const LOOPBACK_NO_PROXY: &str = "localhost,127.0.0.0/8,::1";
 
 /// A client for the order operations.
 ///
 /// Calls are sent once: there are no automatic retries, redirects are not followed
 /// (a redirect would carry the credentials elsewhere), and HTTP-level retries of the
-/// transport are disabled.
+/// transport are disabled. Unless [`OrdersClientBuilder::http_client`] is used:
+///
+/// - every call opens its own connection (idle connections are not kept): a server
+///   closing a pooled connection just as it is reused would fail the call after
+///   the order may have been written, for an [`Outcome::Unknown`] that is false;
+/// - a proxy is used only for https, only through `CONNECT` (the proxy sees the
+///   host name, never the request), only from `HTTPS_PROXY` or `ALL_PROXY` (and
+///   their lower-case forms), and never for loopback hosts or those in `NO_PROXY`;
+///   `HTTP_PROXY` is ignored: plain http is only allowed to loopback, which is
+///   never proxied;
+/// - `localhost` always resolves to `127.0.0.1`/`::1`, never through DNS;
+/// - response bodies are read up to [`DEFAULT_MAX_RESPONSE_BYTES`] (configurable).
+///
+/// [`Outcome::Unknown`]: crate::error::Outcome::Unknown
 #[derive(Debug, Clone)]
 pub struct OrdersClient {
     http: reqwest::Client,
     credentials: Arc<Credentials>,
     endpoints: Endpoints,
     project_id: Option<String>,
+    response_limit: usize,
+    transport: Transport,
 }
 
 /// Why an [`OrdersClient`] could not be built.
-#[derive(Debug, thiserror::Error)]
+#[derive(Debug)]
 #[non_exhaustive]
 pub enum BuildError {
     /// Neither a region nor a base URL was given.
-    #[error("no endpoint: call region(..), base_url(..) or endpoints(..)")]
     NoEndpoint,
     /// The region or base URL cannot be used.
-    #[error(transparent)]
-    Endpoint(#[from] EndpointError),
+    Endpoint(EndpointError),
     /// The HTTP client could not be set up (TLS roots, for instance).
-    #[error("the HTTP client could not be built: {0}")]
-    Http(#[source] reqwest::Error),
+    Http(reqwest::Error),
     /// The TLS configuration was refused (an extra root certificate that does not
     /// parse, for instance).
-    #[error("TLS set-up: {0}")]
-    Tls(#[source] rustls::Error),
+    Tls(rustls::Error),
+    /// A proxy variable of the environment cannot be used (its value is not shown:
+    /// it may carry the proxy's password).
+    Proxy {
+        /// The environment variable.
+        variable: String,
+        /// What is wrong with it.
+        problem: String,
+    },
+}
+
+impl fmt::Display for BuildError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            BuildError::NoEndpoint => {
+                f.write_str("no endpoint: call region(..), base_url(..) or endpoints(..)")
+            }
+            BuildError::Endpoint(error) => error.fmt(f),
+            BuildError::Http(error) => write!(f, "the HTTP client could not be built: {error}"),
+            BuildError::Tls(error) => write!(f, "TLS set-up: {error}"),
+            BuildError::Proxy { variable, problem } => write!(f, "{variable}: {problem}"),
+        }
+    }
+}
+
+impl std::error::Error for BuildError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            // Transparent: the endpoint error is this error's message.
+            BuildError::Endpoint(error) => error.source(),
+            BuildError::Http(error) => Some(error),
+            BuildError::Tls(error) => Some(error),
+            BuildError::NoEndpoint | BuildError::Proxy { .. } => None,
+        }
+    }
+}
+
+impl From<EndpointError> for BuildError {
+    fn from(error: EndpointError) -> Self {
+        BuildError::Endpoint(error)
+    }
 }
 
 enum Target {
@@ -64,6 +127,7 @@ pub struct OrdersClientBuilder {
     target: Option<Target>,
     connect_timeout: Duration,
     timeout: Duration,
+    max_response_bytes: usize,
     http: Option<reqwest::Client>,
     extra_roots: Vec<Vec<u8>>,
 }
@@ -78,7 +142,8 @@ impl OrdersClientBuilder {
     }
 
     /// Like [`region`](Self::region), but accepts a region outside the catalogue at
-    /// `https://workspace.{region}.myhuaweicloud.com`.
+    /// `https://workspace.{region}.myhuaweicloud.com`; `createAppOrder` there needs
+    /// `HUAWEICLOUD_SDK_REGION_WORKSPACEAPP_<REGION>` (no guessed host for it).
     pub fn region_allowing_unknown(mut self, region: impl Into<String>) -> Self {
         self.target = Some(Target::Region(region.into(), RegionPolicy::AllowUnknown));
         self
@@ -117,8 +182,21 @@ impl OrdersClientBuilder {
         self
     }
 
+    /// Longest response body read (default [`DEFAULT_MAX_RESPONSE_BYTES`]); reading
+    /// stops there and the call fails with [`Error::ResponseTooLarge`] (outcome
+    /// unknown unless the status is 401 or 403).
+    pub fn max_response_bytes(mut self, limit: usize) -> Self {
+        self.max_response_bytes = limit;
+        self
+    }
+
     /// Uses a caller-configured HTTP client instead; the timeouts above are then
-    /// ignored. It should not follow redirects or retry requests.
+    /// ignored, and so are the transport settings [`OrdersClient`] describes (fresh
+    /// connection per call, proxy rules, `localhost`); the response-size limit still
+    /// applies. It should not follow redirects, retry requests, pool connections or
+    /// send plain http through a proxy. Without this client's connection probe, a
+    /// total timeout that runs out while connecting is reported as
+    /// [`Error::Timeout`] (outcome unknown) rather than [`Error::Connect`].
     pub fn http_client(mut self, client: reqwest::Client) -> Self {
         self.http = Some(client);
         self
@@ -133,26 +211,101 @@ impl OrdersClientBuilder {
             Target::BaseUrl(url) => Endpoints::single(BaseUrl::parse("base URL", &url)?),
             Target::Endpoints(endpoints) => endpoints,
         };
-        let http = match self.http {
-            Some(http) => http,
-            None => reqwest::Client::builder()
-                .tls_backend_preconfigured(
-                    crate::tls::client_config(&self.extra_roots).map_err(BuildError::Tls)?,
-                )
-                .connect_timeout(self.connect_timeout)
-                .timeout(self.timeout)
-                .redirect(reqwest::redirect::Policy::none())
-                .retry(reqwest::retry::never())
-                .build()
-                .map_err(BuildError::Http)?,
+        let (http, transport) = match self.http {
+            Some(http) => (
+                http,
+                Transport {
+                    timeout: None,
+                    probed: false,
+                },
+            ),
+            None => {
+                let mut builder = reqwest::Client::builder()
+                    .tls_backend_preconfigured(
+                        crate::tls::client_config(&self.extra_roots).map_err(BuildError::Tls)?,
+                    )
+                    .connect_timeout(self.connect_timeout)
+                    .timeout(self.timeout)
+                    .redirect(reqwest::redirect::Policy::none())
+                    .retry(reqwest::retry::never())
+                    // A fresh connection per call: no stale pooled connection.
+                    .pool_max_idle_per_host(0)
+                    .connector_layer(ProbeLayer)
+                    .resolve_to_addrs(
+                        "localhost",
+                        &[
+                            SocketAddr::from((Ipv4Addr::LOCALHOST, 0)),
+                            SocketAddr::from((Ipv6Addr::LOCALHOST, 0)),
+                        ],
+                    )
+                    .no_proxy();
+                if let Some(proxy) = https_proxy(|name| std::env::var_os(name))? {
+                    builder = builder.proxy(proxy);
+                }
+                let http = builder.build().map_err(BuildError::Http)?;
+                let transport = Transport {
+                    timeout: Some(self.timeout),
+                    probed: true,
+                };
+                (http, transport)
+            }
         };
         Ok(OrdersClient {
             http,
             project_id: self.credentials.project_id().map(str::to_owned),
             credentials: Arc::new(self.credentials),
             endpoints,
+            response_limit: self.max_response_bytes,
+            transport,
         })
     }
+}
+
+/// The proxy for https requests named by the environment (read through `lookup`):
+/// the first set of `HTTPS_PROXY`, `https_proxy`, `ALL_PROXY`, `all_proxy`; never
+/// for loopback or `NO_PROXY` hosts. reqwest tunnels https through it with `CONNECT`.
+fn https_proxy(
+    lookup: impl Fn(&str) -> Option<OsString>,
+) -> Result<Option<reqwest::Proxy>, BuildError> {
+    let invalid = |variable: &str, problem: &str| BuildError::Proxy {
+        variable: variable.to_owned(),
+        problem: problem.to_owned(),
+    };
+    for variable in ["HTTPS_PROXY", "https_proxy", "ALL_PROXY", "all_proxy"] {
+        let Some(value) = lookup(variable) else {
+            continue;
+        };
+        let value = value
+            .into_string()
+            .map_err(|_| invalid(variable, "is not valid UTF-8"))?;
+        let value = value.trim();
+        if value.is_empty() {
+            continue;
+        }
+        let no_proxy = ["NO_PROXY", "no_proxy"]
+            .into_iter()
+            .find_map(&lookup)
+            .map(|list| list.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        let unusable = || {
+            invalid(
+                variable,
+                "is not a usable proxy URL (expected http://host:port or https://host:port)",
+            )
+        };
+        // reqwest would take other schemes (socks) and fail only when connecting.
+        let url = reqwest::Url::parse(value).map_err(|_| unusable())?;
+        if !matches!(url.scheme(), "http" | "https") || url.host_str().is_none() {
+            return Err(unusable());
+        }
+        let proxy = reqwest::Proxy::https(url)
+            .map_err(|_| unusable())?
+            .no_proxy(reqwest::NoProxy::from_string(&format!(
+                "{LOOPBACK_NO_PROXY},{no_proxy}"
+            )));
+        return Ok(Some(proxy));
+    }
+    Ok(None)
 }
 
 impl OrdersClient {
@@ -163,6 +316,7 @@ impl OrdersClient {
             target: None,
             connect_timeout: DEFAULT_CONNECT_TIMEOUT,
             timeout: DEFAULT_TIMEOUT,
+            max_response_bytes: DEFAULT_MAX_RESPONSE_BYTES,
             http: None,
             extra_roots: Vec::new(),
         }
@@ -187,15 +341,26 @@ impl OrdersClient {
         &self.endpoints
     }
 
-    /// A generated [`Client`] for `service`'s endpoint, with the same credentials and
-    /// HTTP client, for direct use of the generated builders (their errors are the
-    /// generated `progenitor_client::Error`).
-    pub fn generated_client(&self, service: Service) -> Client {
-        Client::new_with_client(
-            self.endpoints.service_url(service).as_str(),
+    /// A generated [`Client`] for `service`'s endpoint, with the same credentials,
+    /// HTTP client and response-size limit, for direct use of the generated builders
+    /// (their errors are the generated `progenitor_client::Error`); an error where the
+    /// service has no endpoint in the client's region. This is the only way to a
+    /// generated client: its own constructors are crate-private, because the HTTP
+    /// client they would build follows redirects.
+    ///
+    /// The generated builders return a success without an order id as it came, and
+    /// an answer over the size limit as an undecodable (empty) body.
+    pub fn generated_client(&self, service: Service) -> Result<Client, EndpointError> {
+        Ok(Client::new_with_client(
+            self.endpoints.service_url(service)?.as_str(),
             self.http.clone(),
-            ClientContext::from_shared(self.credentials.clone(), Some(service), None),
-        )
+            ClientContext::from_shared(
+                self.credentials.clone(),
+                Some(service),
+                None,
+                self.response_limit,
+            ),
+        ))
     }
 
     /// The generated client for one call of `operation`, recording its response.
@@ -211,14 +376,21 @@ impl OrdersClient {
                       Credentials::with_project_id or OrdersClient::for_project"
                     .to_owned(),
             })?;
+        let base_url =
+            self.endpoints
+                .base_url(operation)
+                .map_err(|error| Error::InvalidRequest {
+                    message: error.to_string(),
+                })?;
         let slot = CaptureSlot::default();
         let client = Client::new_with_client(
-            self.endpoints.base_url(operation).as_str(),
+            base_url.as_str(),
             self.http.clone(),
             ClientContext::from_shared(
                 self.credentials.clone(),
                 Some(operation.service()),
                 Some(slot.clone()),
+                self.response_limit,
             ),
         );
         Ok((client, slot, project_id))
@@ -226,7 +398,9 @@ impl OrdersClient {
 
     /// `createAppOrder`: orders cloud applications (`createApps`, yearly/monthly).
     ///
-    /// Sent once, never retried; see the crate docs on checking before retrying.
+    /// Sent once, never retried; see the crate docs on checking before retrying. A
+    /// success always carries an order id: a 2xx without one is
+    /// [`Error::MissingOrderId`].
     pub async fn create_app_order<B>(
         &self,
         body: B,
@@ -242,12 +416,16 @@ impl OrdersClient {
             .body(body)
             .send()
             .await;
-        capture::into_result(result, slot.take())
+        capture::into_result(result, &slot, self.transport, |placed| {
+            has_order_id(placed.order_id.as_deref())
+        })
     }
 
     /// `createPeriodicOrder`: places a yearly/monthly order (desktops, disks, ...).
     ///
-    /// Sent once, never retried; see the crate docs on checking before retrying.
+    /// Sent once, never retried; see the crate docs on checking before retrying. A
+    /// success always carries an order id: a 2xx without one is
+    /// [`Error::MissingOrderId`].
     pub async fn create_periodic_order<B>(
         &self,
         body: B,
@@ -263,12 +441,16 @@ impl OrdersClient {
             .body(body)
             .send()
             .await;
-        capture::into_result(result, slot.take())
+        capture::into_result(result, &slot, self.transport, |placed| {
+            has_order_id(placed.order_id.as_deref())
+        })
     }
 
     /// `createDesktopOrder`: orders desktops with hourly packages.
     ///
-    /// Sent once, never retried; see the crate docs on checking before retrying.
+    /// Sent once, never retried; see the crate docs on checking before retrying. A
+    /// success always carries an order id: a 2xx without one is
+    /// [`Error::MissingOrderId`].
     pub async fn create_desktop_order<B>(
         &self,
         body: B,
@@ -284,6 +466,60 @@ impl OrdersClient {
             .body(body)
             .send()
             .await;
-        capture::into_result(result, slot.take())
+        capture::into_result(result, &slot, self.transport, |placed| {
+            has_order_id(placed.order_id.as_deref())
+        })
+    }
+}
+
+/// A placed order names itself; an empty or blank id is none.
+fn has_order_id(order_id: Option<&str>) -> bool {
+    order_id.is_some_and(|id| !id.trim().is_empty())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn proxy_from(variables: &[(&str, &str)]) -> Result<Option<reqwest::Proxy>, BuildError> {
+        let variables: Vec<(String, OsString)> = variables
+            .iter()
+            .map(|(name, value)| (name.to_string(), OsString::from(value)))
+            .collect();
+        https_proxy(move |name| {
+            variables
+                .iter()
+                .find(|(candidate, _)| candidate == name)
+                .map(|(_, value)| value.clone())
+        })
+    }
+
+    #[test]
+    fn only_https_and_all_proxy_variables_name_a_proxy() {
+        assert!(proxy_from(&[]).unwrap().is_none());
+        assert!(
+            proxy_from(&[("HTTP_PROXY", "http://127.0.0.1:9"), ("http_proxy", "x")])
+                .unwrap()
+                .is_none()
+        );
+        assert!(
+            proxy_from(&[("ALL_PROXY", "http://127.0.0.1:9")])
+                .unwrap()
+                .is_some()
+        );
+        assert!(
+            proxy_from(&[("https_proxy", "http://127.0.0.1:9")])
+                .unwrap()
+                .is_some()
+        );
+    }
+
+    #[test]
+    fn an_unusable_proxy_names_the_variable_not_its_value() {
+        let error = proxy_from(&[("HTTPS_PROXY", "gopher://user:hunter2@proxy:1")])
+            .unwrap_err()
+            .to_string();
+        assert!(error.starts_with("HTTPS_PROXY: "), "{error}");
+        assert!(!error.contains("hunter2"), "{error}");
     }
 }

@@ -1,70 +1,221 @@
 //! Where each operation is sent: region → base URL per service, as the official SDKs
 //! resolve it.
 //!
+//! - [`REGIONS`] is the official SDKs' endpoint catalogue (`huaweicloudsdkworkspace` /
+//!   `huaweicloudsdkworkspaceapp` 3.1.219 and `huaweicloud-sdk-go-v3`
+//!   `services/workspace/v2/region`, `services/workspaceapp/v1/region`), with each
+//!   service's exact base URL as those files give it.
 //! - `createPeriodicOrder` and `createDesktopOrder` are served by Workspace at
-//!   `https://workspace.{region}.myhuaweicloud.com`.
-//! - `createAppOrder` is served by WorkspaceApp at
-//!   `https://appstream.{region}.myhuaweicloud.com` in the regions of
-//!   [`WORKSPACEAPP_REGIONS`], and by the Workspace endpoint elsewhere.
+//!   `https://workspace.{region}.myhuaweicloud.com`, in all 18 regions of
+//!   [`WORKSPACE_REGIONS`].
+//! - `createAppOrder` is served by WorkspaceApp, in the 17 regions of
+//!   [`WORKSPACEAPP_REGIONS`]: at `https://appstream.{region}.myhuaweicloud.com` in
+//!   cn-east-3, cn-north-4, cn-north-9, cn-south-1 and cn-southwest-2, and at the
+//!   Workspace host `https://workspace.{region}.myhuaweicloud.com` in the others. In a
+//!   region no SDK lists for WorkspaceApp (eu-west-101, or a region outside the
+//!   catalogue) it has no endpoint: sending it is an error naming the region and the
+//!   service ([`EndpointError::ServiceNotInRegion`]), unless an override gives one.
 //! - `HUAWEICLOUD_SDK_REGION_WORKSPACE_<REGION>` and
 //!   `HUAWEICLOUD_SDK_REGION_WORKSPACEAPP_<REGION>` (region upper-cased, `-` → `_`; a
-//!   comma-separated list whose first entry is used) override a region's endpoint, as
-//!   in the official SDKs' environment region provider.
+//!   comma-separated list whose first entry is used) override a region's endpoint for
+//!   their service only, as in the official SDKs' environment region provider.
 //! - An explicit base URL ([`Endpoints::single`], [`Endpoints::custom`]) overrides
 //!   everything, for proxies and tests.
 //!
 //! ```
-//! use huaweicloud_workspace_orders::endpoint::{Endpoints, RegionPolicy};
+//! use huaweicloud_workspace_orders::endpoint::{EndpointError, Endpoints, RegionPolicy};
 //! use huaweicloud_workspace_orders::operation::Operation;
 //!
 //! let endpoints = Endpoints::resolve("cn-north-4", RegionPolicy::KnownOnly, |_| None)?;
 //! assert_eq!(
-//!     endpoints.base_url(Operation::CreateAppOrder).as_str(),
+//!     endpoints.base_url(Operation::CreateAppOrder)?.as_str(),
 //!     "https://appstream.cn-north-4.myhuaweicloud.com"
 //! );
 //! assert_eq!(
-//!     endpoints.base_url(Operation::CreatePeriodicOrder).as_str(),
+//!     endpoints.base_url(Operation::CreatePeriodicOrder)?.as_str(),
 //!     "https://workspace.cn-north-4.myhuaweicloud.com"
 //! );
-//! # Ok::<(), huaweicloud_workspace_orders::endpoint::EndpointError>(())
+//!
+//! // WorkspaceApp on the Workspace host:
+//! let endpoints = Endpoints::resolve("la-south-2", RegionPolicy::KnownOnly, |_| None)?;
+//! assert_eq!(
+//!     endpoints.base_url(Operation::CreateAppOrder)?.as_str(),
+//!     "https://workspace.la-south-2.myhuaweicloud.com"
+//! );
+//!
+//! // Workspace only: the v1 order has nowhere to go.
+//! let endpoints = Endpoints::resolve("eu-west-101", RegionPolicy::KnownOnly, |_| None)?;
+//! assert!(matches!(
+//!     endpoints.base_url(Operation::CreateAppOrder),
+//!     Err(EndpointError::ServiceNotInRegion { .. })
+//! ));
+//! # Ok::<(), EndpointError>(())
 //! ```
 
 use std::ffi::OsString;
 use std::fmt;
-use std::net::IpAddr;
+use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 
 use crate::operation::Operation;
 
-/// Regions of the Workspace service in the official SDKs' catalogue
-/// (`huaweicloud-sdk-go-v3` `services/workspace/v2/region`).
-pub const WORKSPACE_REGIONS: [&str; 9] = [
-    "ap-southeast-3",
-    "cn-east-3",
-    "cn-north-4",
-    "cn-north-9",
-    "cn-south-1",
-    "cn-southwest-2",
-    "la-north-2",
-    "la-south-2",
-    "sa-brazil-1",
+/// One region of the official SDKs' endpoint catalogue: the base URL of each service
+/// there, exactly as the SDKs' region files give it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct CatalogueRegion {
+    /// The region id, e.g. `cn-north-4`.
+    pub id: &'static str,
+    /// Workspace (v2: `createPeriodicOrder`, `createDesktopOrder`).
+    pub workspace: &'static str,
+    /// WorkspaceApp (v1: `createAppOrder`); `None` where no official SDK lists the
+    /// service.
+    pub workspace_app: Option<&'static str>,
+}
+
+impl CatalogueRegion {
+    /// The base URL of `service` in this region, if the catalogue lists one.
+    pub const fn base_url(&self, service: Service) -> Option<&'static str> {
+        match service {
+            Service::Workspace => Some(self.workspace),
+            Service::WorkspaceApp => self.workspace_app,
+        }
+    }
+}
+
+/// The official SDKs' endpoint catalogue for Workspace and WorkspaceApp, sorted by
+/// region id. Sources, which agree: the PyPI wheels `huaweicloudsdkworkspace==3.1.219`
+/// (`huaweicloudsdkworkspace/v2/region/workspace_region.py`) and
+/// `huaweicloudsdkworkspaceapp==3.1.219`
+/// (`huaweicloudsdkworkspaceapp/v1/region/workspaceapp_region.py`), and
+/// `huaweicloud-sdk-go-v3` (`services/workspace/v2/region/region.go`,
+/// `services/workspaceapp/v1/region/region.go`). WorkspaceApp is on `appstream.{region}`
+/// in five regions, on the Workspace host in twelve, and not listed in eu-west-101.
+pub const REGIONS: [CatalogueRegion; 18] = [
+    CatalogueRegion {
+        id: "af-north-1",
+        workspace: "https://workspace.af-north-1.myhuaweicloud.com",
+        workspace_app: Some("https://workspace.af-north-1.myhuaweicloud.com"),
+    },
+    CatalogueRegion {
+        id: "af-south-1",
+        workspace: "https://workspace.af-south-1.myhuaweicloud.com",
+        workspace_app: Some("https://workspace.af-south-1.myhuaweicloud.com"),
+    },
+    CatalogueRegion {
+        id: "ap-southeast-1",
+        workspace: "https://workspace.ap-southeast-1.myhuaweicloud.com",
+        workspace_app: Some("https://workspace.ap-southeast-1.myhuaweicloud.com"),
+    },
+    CatalogueRegion {
+        id: "ap-southeast-2",
+        workspace: "https://workspace.ap-southeast-2.myhuaweicloud.com",
+        workspace_app: Some("https://workspace.ap-southeast-2.myhuaweicloud.com"),
+    },
+    CatalogueRegion {
+        id: "ap-southeast-3",
+        workspace: "https://workspace.ap-southeast-3.myhuaweicloud.com",
+        workspace_app: Some("https://workspace.ap-southeast-3.myhuaweicloud.com"),
+    },
+    CatalogueRegion {
+        id: "cn-east-3",
+        workspace: "https://workspace.cn-east-3.myhuaweicloud.com",
+        workspace_app: Some("https://appstream.cn-east-3.myhuaweicloud.com"),
+    },
+    CatalogueRegion {
+        id: "cn-east-5",
+        workspace: "https://workspace.cn-east-5.myhuaweicloud.com",
+        workspace_app: Some("https://workspace.cn-east-5.myhuaweicloud.com"),
+    },
+    CatalogueRegion {
+        id: "cn-north-11",
+        workspace: "https://workspace.cn-north-11.myhuaweicloud.com",
+        workspace_app: Some("https://workspace.cn-north-11.myhuaweicloud.com"),
+    },
+    CatalogueRegion {
+        id: "cn-north-4",
+        workspace: "https://workspace.cn-north-4.myhuaweicloud.com",
+        workspace_app: Some("https://appstream.cn-north-4.myhuaweicloud.com"),
+    },
+    CatalogueRegion {
+        id: "cn-north-9",
+        workspace: "https://workspace.cn-north-9.myhuaweicloud.com",
+        workspace_app: Some("https://appstream.cn-north-9.myhuaweicloud.com"),
+    },
+    CatalogueRegion {
+        id: "cn-south-1",
+        workspace: "https://workspace.cn-south-1.myhuaweicloud.com",
+        workspace_app: Some("https://appstream.cn-south-1.myhuaweicloud.com"),
+    },
+    CatalogueRegion {
+        id: "cn-southwest-2",
+        workspace: "https://workspace.cn-southwest-2.myhuaweicloud.com",
+        workspace_app: Some("https://appstream.cn-southwest-2.myhuaweicloud.com"),
+    },
+    CatalogueRegion {
+        id: "eu-west-101",
+        workspace: "https://workspace.eu-west-101.myhuaweicloud.com",
+        workspace_app: None,
+    },
+    CatalogueRegion {
+        id: "la-north-2",
+        workspace: "https://workspace.la-north-2.myhuaweicloud.com",
+        workspace_app: Some("https://workspace.la-north-2.myhuaweicloud.com"),
+    },
+    CatalogueRegion {
+        id: "la-south-2",
+        workspace: "https://workspace.la-south-2.myhuaweicloud.com",
+        workspace_app: Some("https://workspace.la-south-2.myhuaweicloud.com"),
+    },
+    CatalogueRegion {
+        id: "me-east-1",
+        workspace: "https://workspace.me-east-1.myhuaweicloud.com",
+        workspace_app: Some("https://workspace.me-east-1.myhuaweicloud.com"),
+    },
+    CatalogueRegion {
+        id: "sa-brazil-1",
+        workspace: "https://workspace.sa-brazil-1.myhuaweicloud.com",
+        workspace_app: Some("https://workspace.sa-brazil-1.myhuaweicloud.com"),
+    },
+    CatalogueRegion {
+        id: "tr-west-1",
+        workspace: "https://workspace.tr-west-1.myhuaweicloud.com",
+        workspace_app: Some("https://workspace.tr-west-1.myhuaweicloud.com"),
+    },
 ];
 
-/// Regions of the WorkspaceApp (application streaming) service in the official SDKs'
-/// catalogue (`huaweicloud-sdk-go-v3` `services/workspaceapp/v1/region`).
-pub const WORKSPACEAPP_REGIONS: [&str; 5] = [
-    "cn-east-3",
-    "cn-north-4",
-    "cn-north-9",
-    "cn-south-1",
-    "cn-southwest-2",
-];
+/// The regions [`REGIONS`] lists for `service`, in its order; `N` is their count.
+const fn region_ids<const N: usize>(service: Service) -> [&'static str; N] {
+    let mut ids = [""; N];
+    let (mut index, mut found) = (0, 0);
+    while index < REGIONS.len() {
+        if REGIONS[index].base_url(service).is_some() {
+            ids[found] = REGIONS[index].id;
+            found += 1;
+        }
+        index += 1;
+    }
+    // Evaluated at compile time: a wrong count fails the build.
+    assert!(found == N, "region count does not match the catalogue");
+    ids
+}
+
+/// Regions of the Workspace service (v2 orders) in the official SDKs' catalogue.
+pub const WORKSPACE_REGIONS: [&str; 18] = region_ids(Service::Workspace);
+
+/// Regions of the WorkspaceApp service (the v1 order) in the official SDKs' catalogue.
+pub const WORKSPACEAPP_REGIONS: [&str; 17] = region_ids(Service::WorkspaceApp);
+
+/// The catalogue entry of `region`.
+pub fn catalogue_region(region: &str) -> Option<&'static CatalogueRegion> {
+    REGIONS.iter().find(|entry| entry.id == region)
+}
 
 /// A service with its own endpoints.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Service {
-    /// Workspace (desktops): `workspace.{region}`.
+    /// Workspace (desktops; the v2 orders): `workspace.{region}`.
     Workspace,
-    /// WorkspaceApp (application streaming): `appstream.{region}`.
+    /// WorkspaceApp (application streaming; the v1 order): `appstream.{region}` or the
+    /// Workspace host, per [`REGIONS`].
     WorkspaceApp,
 }
 
@@ -77,6 +228,14 @@ impl Service {
         }
     }
 
+    /// The operations the service serves, for messages.
+    fn operations(self) -> &'static str {
+        match self {
+            Service::Workspace => "createPeriodicOrder and createDesktopOrder",
+            Service::WorkspaceApp => "createAppOrder",
+        }
+    }
+
     /// The regions the official catalogue lists for the service.
     pub fn known_regions(self) -> &'static [&'static str] {
         match self {
@@ -85,10 +244,11 @@ impl Service {
         }
     }
 
-    fn host_prefix(self) -> &'static str {
+    /// The service's name in the official SDKs (`Workspace`, `WorkspaceApp`).
+    pub fn name(self) -> &'static str {
         match self {
-            Service::Workspace => "workspace",
-            Service::WorkspaceApp => "appstream",
+            Service::Workspace => "Workspace",
+            Service::WorkspaceApp => "WorkspaceApp",
         }
     }
 }
@@ -105,26 +265,29 @@ pub enum RegionPolicy {
 }
 
 /// Why no endpoint could be chosen.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum EndpointError {
     /// The region is not in the catalogue and was not opted in.
-    #[error(
-        "unknown Workspace region {region:?}; known regions: {known}; set {variable} to its \
-         endpoint or allow unknown regions explicitly",
-        known = WORKSPACE_REGIONS.join(", ")
-    )]
     UnknownRegion {
         /// The region asked for.
         region: String,
         /// The environment variable that would override its endpoint.
         variable: String,
     },
+    /// The catalogue lists the region, or it was opted in, but no official SDK lists
+    /// the service there, and no override gives its endpoint.
+    ServiceNotInRegion {
+        /// The region asked for.
+        region: String,
+        /// The service without an endpoint there.
+        service: Service,
+        /// The environment variable that would give its endpoint.
+        variable: String,
+    },
     /// The region id is not lower-case letters, digits and single `-`.
-    #[error("region id {0:?} is malformed: expected lower-case letters, digits and '-'")]
     MalformedRegion(String),
     /// A base URL (argument or environment variable) cannot be used.
-    #[error("{setting}: {problem}")]
     InvalidUrl {
         /// Where the URL came from.
         setting: String,
@@ -133,9 +296,51 @@ pub enum EndpointError {
     },
 }
 
-/// A validated base URL: `https` (or `http` to a loopback address), a host, an
+impl std::fmt::Display for EndpointError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            EndpointError::UnknownRegion { region, variable } => write!(
+                f,
+                "unknown Workspace region {region:?}; known regions: {}; set {variable} to its \
+                 endpoint or allow unknown regions explicitly",
+                WORKSPACE_REGIONS.join(", ")
+            ),
+            EndpointError::ServiceNotInRegion {
+                region,
+                service,
+                variable,
+            } => write!(
+                f,
+                "{} (which serves {}) is not available in region {region:?}: no official SDK \
+                 lists it there ({} regions: {}); set {variable} to its endpoint if the service \
+                 exists there",
+                service.name(),
+                service.operations(),
+                service.name(),
+                service.known_regions().join(", ")
+            ),
+            EndpointError::MalformedRegion(region) => write!(
+                f,
+                "region id {region:?} is malformed: expected lower-case letters, digits and '-'"
+            ),
+            EndpointError::InvalidUrl { setting, problem } => write!(f, "{setting}: {problem}"),
+        }
+    }
+}
+
+impl std::error::Error for EndpointError {}
+
+/// A validated base URL: `https` (or `http` to a loopback host), a host, an
 /// optional path stem, no credentials, query or fragment; kept without a trailing `/`
 /// because operation paths are appended to it.
+///
+/// Loopback, where plain http is allowed (nothing leaves the machine), is exactly:
+/// an IPv4 address in `127.0.0.0/8`, the IPv6 address `::1` (also written as the
+/// IPv4-mapped `::ffff:127.x.y.z`), and the name `localhost`, which
+/// [`OrdersClient`](crate::OrdersClient) resolves to `127.0.0.1`/`::1` itself, never
+/// through DNS. Any other name is refused even if it resolves to loopback
+/// (`localhost.example`): what a name resolves to can change. `0.0.0.0`, private
+/// and link-local addresses are not loopback.
 #[derive(Clone, PartialEq, Eq)]
 pub struct BaseUrl(String);
 
@@ -146,8 +351,12 @@ impl BaseUrl {
             setting: setting.to_owned(),
             problem: problem.to_owned(),
         };
-        let url = reqwest::Url::parse(text.trim())
-            .map_err(|error| invalid(&format!("{text:?} is not a URL ({error})")))?;
+        let url = reqwest::Url::parse(text.trim()).map_err(|error| {
+            invalid(&format!(
+                "{:?} is not a URL ({error})",
+                without_user_info(text)
+            ))
+        })?;
         let host = url
             .host_str()
             .ok_or_else(|| invalid("the URL has no host"))?;
@@ -189,17 +398,41 @@ impl fmt::Display for BaseUrl {
     }
 }
 
+/// Loopback as [`BaseUrl`] documents it, for a parsed URL's host: the parser has
+/// already turned every spelling of an IPv4 address (`127.1`, `2130706433`) into
+/// dotted form, lower-cased names and put IPv6 addresses in brackets.
 fn is_loopback(host: &str) -> bool {
-    let bare = host.trim_start_matches('[').trim_end_matches(']');
-    host.eq_ignore_ascii_case("localhost")
-        || bare.parse::<IpAddr>().is_ok_and(|ip| ip.is_loopback())
+    if let Some(ipv6) = host
+        .strip_prefix('[')
+        .and_then(|rest| rest.strip_suffix(']'))
+    {
+        return ipv6
+            .parse::<Ipv6Addr>()
+            .is_ok_and(|ip| IpAddr::V6(ip).to_canonical().is_loopback());
+    }
+    host == "localhost" || host.parse::<Ipv4Addr>().is_ok_and(|ip| ip.is_loopback())
 }
 
-/// The base URL of each service.
+/// `text` with everything between `://` and its last `@` replaced by `***`, so that
+/// an unparsable URL's password is not echoed in an error. (Up to the last `@`, not
+/// the end of the authority: a password may hold `/` or `@`; an `@` in a path only
+/// hides more of an unusable URL.)
+fn without_user_info(text: &str) -> String {
+    let Some(start) = text.find("://").map(|index| index + 3) else {
+        return text.to_owned();
+    };
+    match text[start..].rfind('@') {
+        Some(at) => format!("{}***{}", &text[..start], &text[start + at..]),
+        None => text.to_owned(),
+    }
+}
+
+/// The base URL of each service; WorkspaceApp's may be missing (see
+/// [`EndpointError::ServiceNotInRegion`]).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Endpoints {
     workspace: BaseUrl,
-    workspace_app: BaseUrl,
+    workspace_app: Result<BaseUrl, EndpointError>,
 }
 
 impl Endpoints {
@@ -213,6 +446,12 @@ impl Endpoints {
 
     /// The endpoints of `region` under `policy`, reading environment overrides through
     /// `lookup`.
+    ///
+    /// Each service's override wins; otherwise the catalogue's base URL for the
+    /// service. A region outside the catalogue gets Workspace at
+    /// `https://workspace.{region}.myhuaweicloud.com` only under
+    /// [`RegionPolicy::AllowUnknown`]. WorkspaceApp without an override or a catalogue
+    /// entry is not an error here, only when an operation is sent to it.
     pub fn resolve(
         region: &str,
         policy: RegionPolicy,
@@ -221,26 +460,36 @@ impl Endpoints {
         if !is_well_formed_region(region) {
             return Err(EndpointError::MalformedRegion(region.to_owned()));
         }
-        let workspace = match override_for(Service::Workspace, region, &lookup)? {
-            Some(url) => url,
-            None if WORKSPACE_REGIONS.contains(&region) || policy == RegionPolicy::AllowUnknown => {
-                catalogue_url(Service::Workspace, region)?
-            }
-            None => {
+        let catalogued = catalogue_region(region);
+        let workspace = match (
+            override_for(Service::Workspace, region, &lookup)?,
+            catalogued,
+        ) {
+            (Some(url), _) => url,
+            (None, Some(entry)) => catalogue_url(entry, Service::Workspace)?,
+            (None, None) if policy == RegionPolicy::AllowUnknown => BaseUrl::parse(
+                "region",
+                &format!("https://workspace.{region}.myhuaweicloud.com"),
+            )?,
+            (None, None) => {
                 return Err(EndpointError::UnknownRegion {
                     region: region.to_owned(),
                     variable: override_variable(Service::Workspace, region),
                 });
             }
         };
-        let workspace_app = match override_for(Service::WorkspaceApp, region, &lookup)? {
-            Some(url) => url,
-            None if WORKSPACEAPP_REGIONS.contains(&region) => {
-                catalogue_url(Service::WorkspaceApp, region)?
-            }
-            // Outside the application-streaming regions the v1 order is served by the
-            // Workspace endpoint.
-            None => workspace.clone(),
+        // As in the official SDKs, the WorkspaceApp host never follows the Workspace
+        // override or a guessed pattern: a paid order goes only where a source says the
+        // service is.
+        let service = Service::WorkspaceApp;
+        let workspace_app = match (override_for(service, region, &lookup)?, catalogued) {
+            (Some(url), _) => Ok(url),
+            (None, Some(entry)) => catalogue_url(entry, service),
+            (None, None) => Err(EndpointError::ServiceNotInRegion {
+                region: region.to_owned(),
+                service,
+                variable: override_variable(service, region),
+            }),
         };
         Ok(Self {
             workspace,
@@ -252,7 +501,7 @@ impl Endpoints {
     pub fn single(base_url: BaseUrl) -> Self {
         Self {
             workspace: base_url.clone(),
-            workspace_app: base_url,
+            workspace_app: Ok(base_url),
         }
     }
 
@@ -260,20 +509,20 @@ impl Endpoints {
     pub fn custom(workspace: BaseUrl, workspace_app: BaseUrl) -> Self {
         Self {
             workspace,
-            workspace_app,
+            workspace_app: Ok(workspace_app),
         }
     }
 
-    /// The base URL `operation` is sent to.
-    pub fn base_url(&self, operation: Operation) -> &BaseUrl {
+    /// The base URL `operation` is sent to, or why it has none.
+    pub fn base_url(&self, operation: Operation) -> Result<&BaseUrl, EndpointError> {
         self.service_url(operation.service())
     }
 
-    /// The base URL of `service`.
-    pub fn service_url(&self, service: Service) -> &BaseUrl {
+    /// The base URL of `service`, or why it has none.
+    pub fn service_url(&self, service: Service) -> Result<&BaseUrl, EndpointError> {
         match service {
-            Service::Workspace => &self.workspace,
-            Service::WorkspaceApp => &self.workspace_app,
+            Service::Workspace => Ok(&self.workspace),
+            Service::WorkspaceApp => self.workspace_app.as_ref().map_err(Clone::clone),
         }
     }
 }
@@ -312,14 +561,15 @@ fn override_for(
     BaseUrl::parse(&variable, first).map(Some)
 }
 
-fn catalogue_url(service: Service, region: &str) -> Result<BaseUrl, EndpointError> {
-    BaseUrl::parse(
-        "region",
-        &format!(
-            "https://{}.{region}.myhuaweicloud.com",
-            service.host_prefix()
-        ),
-    )
+fn catalogue_url(entry: &CatalogueRegion, service: Service) -> Result<BaseUrl, EndpointError> {
+    let url = entry
+        .base_url(service)
+        .ok_or_else(|| EndpointError::ServiceNotInRegion {
+            region: entry.id.to_owned(),
+            service,
+            variable: override_variable(service, entry.id),
+        })?;
+    BaseUrl::parse("region catalogue", url)
 }
 
 fn is_well_formed_region(region: &str) -> bool {

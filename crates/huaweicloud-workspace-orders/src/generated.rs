@@ -147,79 +147,11 @@ pub mod types {
         ///Data disk capacity in GB, 10 to 32768 and a multiple of 10 (so at most 32760).
         pub size: crate::constrained::BoundedInteger<10, 32768, 10>,
         #[serde(rename = "type")]
-        pub type_: AppDiskType,
+        pub type_: crate::generated::types::AppDiskType,
     }
     impl AppDataVolume {
         pub fn builder() -> builder::AppDataVolume {
             Default::default()
-        }
-    }
-    ///Disk type. For the available disk types, see ListVolumeType.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Copy,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd
-    )]
-    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
-    pub enum AppDiskType {
-        #[serde(rename = "ESSD")]
-        Essd,
-        #[serde(rename = "SSD")]
-        Ssd,
-        #[serde(rename = "GPSSD")]
-        Gpssd,
-        #[serde(rename = "SAS")]
-        Sas,
-        #[serde(rename = "SATA")]
-        Sata,
-    }
-    impl ::std::fmt::Display for AppDiskType {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            match *self {
-                Self::Essd => f.write_str("ESSD"),
-                Self::Ssd => f.write_str("SSD"),
-                Self::Gpssd => f.write_str("GPSSD"),
-                Self::Sas => f.write_str("SAS"),
-                Self::Sata => f.write_str("SATA"),
-            }
-        }
-    }
-    impl ::std::str::FromStr for AppDiskType {
-        type Err = self::error::ConversionError;
-        fn from_str(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            match value {
-                "ESSD" => Ok(Self::Essd),
-                "SSD" => Ok(Self::Ssd),
-                "GPSSD" => Ok(Self::Gpssd),
-                "SAS" => Ok(Self::Sas),
-                "SATA" => Ok(Self::Sata),
-                _ => Err("invalid value".into()),
-            }
-        }
-    }
-    impl ::std::convert::TryFrom<&str> for AppDiskType {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl ::std::convert::TryFrom<::std::string::String> for AppDiskType {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
         }
     }
     ///NIC information (not used yet).
@@ -391,7 +323,7 @@ pub mod types {
         ///System disk capacity in GB, 10 to 1024, a multiple of 10.
         pub size: crate::constrained::BoundedInteger<10, 1024, 10>,
         #[serde(rename = "type")]
-        pub type_: AppDiskType,
+        pub type_: crate::generated::types::AppDiskType,
     }
     impl AppSystemVolume {
         pub fn builder() -> builder::AppSystemVolume {
@@ -412,8 +344,7 @@ pub mod types {
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
         pub desktop_ids: ::std::vec::Vec<::std::string::String>,
         pub eip_charge_mode: EipChargeMode,
-        ///EIP type, one of the types the EIP service supports (see the EIP API ShowPublicIpType).
-        pub eip_type: ::std::string::String,
+        pub eip_type: crate::generated::types::EipType,
     }
     impl ApplyDesktopsInternet {
         pub fn builder() -> builder::ApplyDesktopsInternet {
@@ -731,7 +662,7 @@ pub mod types {
         ///User ID if type is USER, user group ID if type is GROUP (the service checks that the group exists).
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub user_id: ::std::option::Option<::std::string::String>,
-        ///Name of the user (type USER) or user group (type GROUP), letters, digits, hyphens (-) and underscores (_) only. For a USER: LITE_AD domains 1 to 20 characters starting with a letter, LOCAL_AD domains 1 to 64 characters starting with a letter or digit; at most 20 characters for Windows and 64 for Linux desktops; it must exist and cannot equal the desktop name.
+        ///Name of the user (type USER) or user group (type GROUP), letters, digits, hyphens (-) and underscores (_) only. For a USER: LITE_AD domains 1 to 20 characters starting with a letter, LOCAL_AD domains 1 to 64 characters starting with a letter or digit; at most 20 characters for Windows and 64 for Linux desktops; it must exist and cannot equal the desktop name. A GROUP name may also contain Chinese characters (the SDK's original description; the English page drops them); the pattern accepts any character from U+0080 to U+FFFF for them.
         pub user_name: AttachInstancesUserInfoUserName,
     }
     impl AttachInstancesUserInfo {
@@ -795,7 +726,7 @@ pub mod types {
             value.parse()
         }
     }
-    ///Name of the user (type USER) or user group (type GROUP), letters, digits, hyphens (-) and underscores (_) only. For a USER: LITE_AD domains 1 to 20 characters starting with a letter, LOCAL_AD domains 1 to 64 characters starting with a letter or digit; at most 20 characters for Windows and 64 for Linux desktops; it must exist and cannot equal the desktop name.
+    ///Name of the user (type USER) or user group (type GROUP), letters, digits, hyphens (-) and underscores (_) only. For a USER: LITE_AD domains 1 to 20 characters starting with a letter, LOCAL_AD domains 1 to 64 characters starting with a letter or digit; at most 20 characters for Windows and 64 for Linux desktops; it must exist and cannot equal the desktop name. A GROUP name may also contain Chinese characters (the SDK's original description; the English page drops them); the pattern accepts any character from U+0080 to U+FFFF for them.
     #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[serde(transparent)]
     pub struct AttachInstancesUserInfoUserName(::std::string::String);
@@ -820,7 +751,9 @@ pub mod types {
                 return Err("shorter than 1 characters".into());
             }
             if !self::pattern_checks::pattern_2(value) {
-                return Err("doesn't match pattern \"^[A-Za-z0-9_-]+$\"".into());
+                return Err(
+                    "doesn't match pattern \"^[A-Za-z0-9_\\u0080-\\uFFFF-]+$\"".into(),
+                );
             }
             Ok(Self(value.to_string()))
         }
@@ -996,6 +929,12 @@ pub mod types {
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     #[serde(deny_unknown_fields)]
     pub struct AutoscalePolicy {
+        ///Whether automatic fault isolation is enabled (official SDK AutoscalePolicy; not in the page's table).
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub auto_isolation_enable: ::std::option::Option<bool>,
+        ///Maximum number of desktops isolated automatically, 1000 by default (official SDK AutoscalePolicy; not in the page's table).
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub auto_isolation_max_num: ::std::option::Option<i32>,
         ///Auto scaling type.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub autoscale_type: ::std::option::Option<AutoscalePolicyAutoscaleType>,
@@ -1102,6 +1041,9 @@ pub mod types {
         ///Minutes for which a dynamic pool desktop stays bound to its user after a disconnect; the user is unbound automatically afterwards.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub disconnected_retention_period: ::std::option::Option<i32>,
+        ///Domain to which the desktops are assigned (official SDK CreateDesktopPoolReq; not in the page's table).
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub domain: ::std::option::Option<::std::string::String>,
         ///Whether auto scaling of the desktop pool is enabled.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub enable_autoscale: ::std::option::Option<bool>,
@@ -1113,8 +1055,8 @@ pub mod types {
         pub flavor_id: ::std::option::Option<::std::string::String>,
         ///Image ID, used together with product_id to create desktops from custom images.
         pub image_id: ::std::string::String,
-        pub image_type: DesktopImageType,
-        ///Desktop pool name, which must be unique: 1 to 255 uppercase letters, lowercase letters, digits and hyphens (-).
+        pub image_type: crate::generated::types::DesktopImageType,
+        ///Desktop pool name, which must be unique: 1 to 255 (the SDK says 64) Chinese characters, uppercase letters, lowercase letters, digits and hyphens (-). Chinese characters are in the SDK's original description and the Terraform provider's, not in the English page; the pattern accepts any character from U+0080 to U+FFFF for them.
         pub name: CreateDesktopPoolReqName,
         ///OU name, used for connecting to the AD. The OU must be created in the AD in advance.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -1135,6 +1077,8 @@ pub mod types {
         ///Desktop pool type.
         #[serde(rename = "type")]
         pub type_: CreateDesktopPoolReqType,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub user_reset_policy: ::std::option::Option<UserResetPolicy>,
         ///VPC ID used when the desktops are created.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub vpc_id: ::std::option::Option<::std::string::String>,
@@ -1144,7 +1088,7 @@ pub mod types {
             Default::default()
         }
     }
-    ///Desktop pool name, which must be unique: 1 to 255 uppercase letters, lowercase letters, digits and hyphens (-).
+    ///Desktop pool name, which must be unique: 1 to 255 (the SDK says 64) Chinese characters, uppercase letters, lowercase letters, digits and hyphens (-). Chinese characters are in the SDK's original description and the Terraform provider's, not in the English page; the pattern accepts any character from U+0080 to U+FFFF for them.
     #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[serde(transparent)]
     pub struct CreateDesktopPoolReqName(::std::string::String);
@@ -1171,7 +1115,9 @@ pub mod types {
                 return Err("shorter than 1 characters".into());
             }
             if !self::pattern_checks::pattern_3(value) {
-                return Err("doesn't match pattern \"^[A-Za-z0-9-]+$\"".into());
+                return Err(
+                    "doesn't match pattern \"^[A-Za-z0-9\\u0080-\\uFFFF-]+$\"".into(),
+                );
             }
             Ok(Self(value.to_string()))
         }
@@ -1296,62 +1242,6 @@ pub mod types {
             Default::default()
         }
     }
-    ///Image type of a new desktop. The default value is private.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Copy,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd
-    )]
-    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
-    pub enum DesktopImageType {
-        #[serde(rename = "private")]
-        Private,
-        #[serde(rename = "gold")]
-        Gold,
-    }
-    impl ::std::fmt::Display for DesktopImageType {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            match *self {
-                Self::Private => f.write_str("private"),
-                Self::Gold => f.write_str("gold"),
-            }
-        }
-    }
-    impl ::std::str::FromStr for DesktopImageType {
-        type Err = self::error::ConversionError;
-        fn from_str(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            match value {
-                "private" => Ok(Self::Private),
-                "gold" => Ok(Self::Gold),
-                _ => Err("invalid value".into()),
-            }
-        }
-    }
-    impl ::std::convert::TryFrom<&str> for DesktopImageType {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl ::std::convert::TryFrom<::std::string::String> for DesktopImageType {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
     ///A NIC of the desktop.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
@@ -1377,6 +1267,9 @@ pub mod types {
         ///AZ in which the desktops are created; the default AZ is used if none is given.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub availability_zone: ::std::option::Option<::std::string::String>,
+        ///Purchase option on the console. The default value is custom (official SDK CreateDesktopReq, shared with page 002's table; not in page 004's table).
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub buy_type: ::std::option::Option<DesktopOrderCreateDesktopReqBuyType>,
         ///Data disks.
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
         pub data_volumes: ::std::vec::Vec<DesktopOrderDataVolume>,
@@ -1392,15 +1285,18 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub desktop_name_policy_id: ::std::option::Option<::std::string::String>,
         pub desktop_type: DesktopType,
-        ///Desktops to create, 1 to 50. All desktops of a batch share the first desktop's configuration; parameters the first desktop omits come from the outer parameters of the same name. Cannot be used together with size.
+        ///Desktops to create, 1 to 100 (page 004 says 1 to 50; the official SDK's CreateDesktopReq, used by this operation, says 1 to 100). All desktops of a batch share the first desktop's configuration; parameters the first desktop omits come from the outer parameters of the same name. Cannot be used together with size.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub desktops: ::std::option::Option<
             crate::constrained::BoundedVec<
                 crate::generated::types::DesktopOrderDesktop,
                 1,
-                50,
+                100,
             >,
         >,
+        ///Domain to which the desktops are assigned (official SDK CreateDesktopReq; not in page 004's table).
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub domain: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub eip: ::std::option::Option<DesktopOrderEip>,
         ///Whether to email the desktop user after the desktop is created. The default value is true.
@@ -1415,12 +1311,18 @@ pub mod types {
         ///Hourly desktop package ID.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub hour_package_product_id: ::std::option::Option<::std::string::String>,
+        ///Whether to mount the disk of the old desktop as a data disk when the new desktop is provisioned (official SDK CreateDesktopReq, shared with page 002's table; not in page 004's table).
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub if_mount_old_desktop_disk: ::std::option::Option<bool>,
         ///Image ID, used together with product_id to create desktops from custom images.
         pub image_id: ::std::string::String,
-        pub image_type: DesktopImageType,
+        pub image_type: crate::generated::types::DesktopImageType,
         ///NICs of the desktop. If not specified, the default NIC is used.
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
         pub nics: ::std::vec::Vec<DesktopNic>,
+        ///OU name, used for connecting to the AD. The OU must be created in the AD in advance (official SDK CreateDesktopReq; not in page 004's table).
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub ou_name: ::std::option::Option<::std::string::String>,
         ///Package ID.
         pub product_id: ::std::string::String,
         pub root_volume: DesktopOrderSystemVolume,
@@ -1437,6 +1339,63 @@ pub mod types {
     impl DesktopOrderCreateDesktopReq {
         pub fn builder() -> builder::DesktopOrderCreateDesktopReq {
             Default::default()
+        }
+    }
+    ///Purchase option on the console. The default value is custom (official SDK CreateDesktopReq, shared with page 002's table; not in page 004's table).
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd
+    )]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+    pub enum DesktopOrderCreateDesktopReqBuyType {
+        #[serde(rename = "speed")]
+        Speed,
+        #[serde(rename = "custom")]
+        Custom,
+    }
+    impl ::std::fmt::Display for DesktopOrderCreateDesktopReqBuyType {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::Speed => f.write_str("speed"),
+                Self::Custom => f.write_str("custom"),
+            }
+        }
+    }
+    impl ::std::str::FromStr for DesktopOrderCreateDesktopReqBuyType {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "speed" => Ok(Self::Speed),
+                "custom" => Ok(Self::Custom),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for DesktopOrderCreateDesktopReqBuyType {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String>
+    for DesktopOrderCreateDesktopReqBuyType {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
         }
     }
     ///Used together with size. If size is 1, the desktop name (1 to 15 characters); if size is greater than 1, the desktop name prefix (1 to 13 characters).
@@ -1503,10 +1462,19 @@ pub mod types {
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     #[serde(deny_unknown_fields)]
     pub struct DesktopOrderDataVolume {
+        ///Number of read/write operations performed by the EVS disk per second (official SDK Volume; not in page 004's table).
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub iops: ::std::option::Option<i32>,
+        ///KMS key ID, used to encrypt the created disk (official SDK Volume; not in page 004's table).
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub kms_id: ::std::option::Option<::std::string::String>,
         ///Data disk capacity in GB, 10 to 32760, a multiple of 10.
         pub size: crate::constrained::BoundedInteger<10, 32760, 10>,
+        ///Amount of data read from and written to the EVS disk per second (official SDK Volume; not in page 004's table).
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub throughput: ::std::option::Option<i32>,
         #[serde(rename = "type")]
-        pub type_: DiskTypeV2,
+        pub type_: crate::generated::types::DiskTypeV2,
     }
     impl DesktopOrderDataVolume {
         pub fn builder() -> builder::DesktopOrderDataVolume {
@@ -1518,12 +1486,24 @@ pub mod types {
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     #[serde(deny_unknown_fields)]
     pub struct DesktopOrderDesktop {
-        ///Desktop name, which must be unique: 1 to 15 letters, digits and hyphens (-), starting with a letter or digit and not ending with a hyphen.
+        ///Desktop name, which must be unique: 1 to 15 letters, Chinese characters, digits and hyphens (-), starting with a letter or digit and not ending with a hyphen; a Chinese character counts as 2. Chinese characters are in the SDK's original description, not in the English page; the pattern accepts any character from U+0080 to U+FFFF for them.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub computer_name: ::std::option::Option<DesktopOrderDesktopComputerName>,
+        ///ID of the desktop whose data disks are copied. If specified, copy_volume_ids cannot be empty (official SDK Desktop, shared with page 002's table; not in page 004's table).
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub copy_volume_desktop_id: ::std::option::Option<::std::string::String>,
+        ///IDs of the data disks to copy. If specified, copy_volume_desktop_id cannot be empty and the disks must belong to that desktop (official SDK Desktop, shared with page 002's table; not in page 004's table).
+        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        pub copy_volume_ids: ::std::vec::Vec<::std::string::String>,
         ///Desktop name prefix; takes effect when computer_name is not specified.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub desktop_name_prefix: ::std::option::Option<::std::string::String>,
+        ///Domain to which the user belongs (official SDK Desktop, shared with page 002's table; not in page 004's table).
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub domain: ::std::option::Option<::std::string::String>,
+        ///Whether to delete the old pay-per-use desktop. If true, it is deleted after the new desktop is provisioned and the disks are copied (official SDK Desktop, shared with page 002's table; not in page 004's table).
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub if_delete_old_desktop: ::std::option::Option<bool>,
         ///Computer name in the OS.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub os_host_name: ::std::option::Option<::std::string::String>,
@@ -1543,7 +1523,7 @@ pub mod types {
             Default::default()
         }
     }
-    ///Desktop name, which must be unique: 1 to 15 letters, digits and hyphens (-), starting with a letter or digit and not ending with a hyphen.
+    ///Desktop name, which must be unique: 1 to 15 letters, Chinese characters, digits and hyphens (-), starting with a letter or digit and not ending with a hyphen; a Chinese character counts as 2. Chinese characters are in the SDK's original description, not in the English page; the pattern accepts any character from U+0080 to U+FFFF for them.
     #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[serde(transparent)]
     pub struct DesktopOrderDesktopComputerName(::std::string::String);
@@ -1572,7 +1552,7 @@ pub mod types {
             }
             if !self::pattern_checks::pattern_4(value) {
                 return Err(
-                    "doesn't match pattern \"^[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?$\""
+                    "doesn't match pattern \"^[A-Za-z0-9]([A-Za-z0-9\\u0080-\\uFFFF-]*[A-Za-z0-9\\u0080-\\uFFFF])?$\""
                         .into(),
                 );
             }
@@ -1683,69 +1663,12 @@ pub mod types {
         ///ID of the EIP bound to the desktop. If specified, this EIP is bound preferentially.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub id: ::std::option::Option<::std::string::String>,
-        ///EIP type.
         #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
-        pub type_: ::std::option::Option<DesktopOrderEipType>,
+        pub type_: ::std::option::Option<crate::generated::types::EipType>,
     }
     impl DesktopOrderEip {
         pub fn builder() -> builder::DesktopOrderEip {
             Default::default()
-        }
-    }
-    ///EIP type.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Copy,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd
-    )]
-    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
-    pub enum DesktopOrderEipType {
-        #[serde(rename = "5_bgp")]
-        X5Bgp,
-        #[serde(rename = "5_sbgp")]
-        X5Sbgp,
-    }
-    impl ::std::fmt::Display for DesktopOrderEipType {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            match *self {
-                Self::X5Bgp => f.write_str("5_bgp"),
-                Self::X5Sbgp => f.write_str("5_sbgp"),
-            }
-        }
-    }
-    impl ::std::str::FromStr for DesktopOrderEipType {
-        type Err = self::error::ConversionError;
-        fn from_str(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            match value {
-                "5_bgp" => Ok(Self::X5Bgp),
-                "5_sbgp" => Ok(Self::X5Sbgp),
-                _ => Err("invalid value".into()),
-            }
-        }
-    }
-    impl ::std::convert::TryFrom<&str> for DesktopOrderEipType {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl ::std::convert::TryFrom<::std::string::String> for DesktopOrderEipType {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
         }
     }
     ///Request body of createDesktopOrder.
@@ -1753,6 +1676,9 @@ pub mod types {
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     #[serde(deny_unknown_fields)]
     pub struct DesktopOrderRequest {
+        ///URN of the agency authorized to billing services. Required when a yearly/monthly desktop is created or a yearly/monthly disk is added using the RAM shared key (official SDK CreateDesktopOrderRequestBody; not in page 004's table).
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub agency_urn: ::std::option::Option<::std::string::String>,
         ///Enterprise project ID, which is 0 by default.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub enterprise_project_id: ::std::option::Option<::std::string::String>,
@@ -1771,10 +1697,19 @@ pub mod types {
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     #[serde(deny_unknown_fields)]
     pub struct DesktopOrderSystemVolume {
+        ///Number of read/write operations performed by the EVS disk per second (official SDK Volume; not in page 004's table).
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub iops: ::std::option::Option<i32>,
+        ///KMS key ID, used to encrypt the created disk (official SDK Volume; not in page 004's table).
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub kms_id: ::std::option::Option<::std::string::String>,
         ///System disk capacity in GB, 80 to 32760, a multiple of 10.
         pub size: crate::constrained::BoundedInteger<80, 32760, 10>,
+        ///Amount of data read from and written to the EVS disk per second (official SDK Volume; not in page 004's table).
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub throughput: ::std::option::Option<i32>,
         #[serde(rename = "type")]
-        pub type_: DiskTypeV2,
+        pub type_: crate::generated::types::DiskTypeV2,
     }
     impl DesktopOrderSystemVolume {
         pub fn builder() -> builder::DesktopOrderSystemVolume {
@@ -1894,66 +1829,6 @@ pub mod types {
         }
     }
     impl ::std::convert::TryFrom<::std::string::String> for DesktopUserGroup {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    ///Desktop disk type, which must be the same as a disk type provided by the system.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Copy,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd
-    )]
-    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
-    pub enum DiskTypeV2 {
-        #[serde(rename = "SAS")]
-        Sas,
-        #[serde(rename = "SSD")]
-        Ssd,
-        #[serde(rename = "GPSSD")]
-        Gpssd,
-    }
-    impl ::std::fmt::Display for DiskTypeV2 {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            match *self {
-                Self::Sas => f.write_str("SAS"),
-                Self::Ssd => f.write_str("SSD"),
-                Self::Gpssd => f.write_str("GPSSD"),
-            }
-        }
-    }
-    impl ::std::str::FromStr for DiskTypeV2 {
-        type Err = self::error::ConversionError;
-        fn from_str(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            match value {
-                "SAS" => Ok(Self::Sas),
-                "SSD" => Ok(Self::Ssd),
-                "GPSSD" => Ok(Self::Gpssd),
-                _ => Err("invalid value".into()),
-            }
-        }
-    }
-    impl ::std::convert::TryFrom<&str> for DiskTypeV2 {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl ::std::convert::TryFrom<::std::string::String> for DiskTypeV2 {
         type Error = self::error::ConversionError;
         fn try_from(
             value: ::std::string::String,
@@ -2325,6 +2200,9 @@ pub mod types {
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct OrderResponse {
+        ///Job ID, which is returned when an order is successfully placed (official SDK CreateOrderResponse and CreateDesktopOrderResponse; not in the pages' tables).
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub job_id: ::std::option::Option<::std::string::String>,
         ///Order ID, which is returned when an order is successfully placed.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub order_id: ::std::option::Option<::std::string::String>,
@@ -2388,6 +2266,9 @@ pub mod types {
                 100,
             >,
         >,
+        ///Domain to which the desktops are assigned (official SDK CreateDesktopReq; not in the page's table).
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub domain: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub eip: ::std::option::Option<PeriodicEip>,
         ///Whether to email the desktop user after the desktop is created. The default value is true.
@@ -2407,10 +2288,13 @@ pub mod types {
         pub if_mount_old_desktop_disk: ::std::option::Option<bool>,
         ///Image ID, used together with product_id to create desktops from custom images.
         pub image_id: ::std::string::String,
-        pub image_type: DesktopImageType,
+        pub image_type: crate::generated::types::DesktopImageType,
         ///NICs of the desktop. If not specified, the default NIC is used.
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
         pub nics: ::std::vec::Vec<DesktopNic>,
+        ///OU name, used for connecting to the AD. The OU must be created in the AD in advance (official SDK CreateDesktopReq; not in the page's table).
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub ou_name: ::std::option::Option<::std::string::String>,
         ///Package ID.
         pub product_id: ::std::string::String,
         pub root_volume: PeriodicSystemVolume,
@@ -2562,7 +2446,7 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub throughput: ::std::option::Option<i32>,
         #[serde(rename = "type")]
-        pub type_: DiskTypeV2,
+        pub type_: crate::generated::types::DiskTypeV2,
     }
     impl PeriodicDataVolume {
         pub fn builder() -> builder::PeriodicDataVolume {
@@ -2574,7 +2458,7 @@ pub mod types {
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     #[serde(deny_unknown_fields)]
     pub struct PeriodicDesktop {
-        ///Desktop name, which must be unique: 1 to 15 letters, digits and hyphens (-), starting with a letter or digit and not ending with a hyphen.
+        ///Desktop name, which must be unique: 1 to 15 letters, Chinese characters, digits and hyphens (-), starting with a letter or digit and not ending with a hyphen; a Chinese character counts as 2. Chinese characters are in the SDK's original description, not in the English page; the pattern accepts any character from U+0080 to U+FFFF for them.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub computer_name: ::std::option::Option<PeriodicDesktopComputerName>,
         ///ID of the desktop whose data disks are copied. If specified, copy_volume_ids cannot be empty.
@@ -2611,7 +2495,7 @@ pub mod types {
             Default::default()
         }
     }
-    ///Desktop name, which must be unique: 1 to 15 letters, digits and hyphens (-), starting with a letter or digit and not ending with a hyphen.
+    ///Desktop name, which must be unique: 1 to 15 letters, Chinese characters, digits and hyphens (-), starting with a letter or digit and not ending with a hyphen; a Chinese character counts as 2. Chinese characters are in the SDK's original description, not in the English page; the pattern accepts any character from U+0080 to U+FFFF for them.
     #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[serde(transparent)]
     pub struct PeriodicDesktopComputerName(::std::string::String);
@@ -2639,7 +2523,7 @@ pub mod types {
             }
             if !self::pattern_checks::pattern_4(value) {
                 return Err(
-                    "doesn't match pattern \"^[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?$\""
+                    "doesn't match pattern \"^[A-Za-z0-9]([A-Za-z0-9\\u0080-\\uFFFF-]*[A-Za-z0-9\\u0080-\\uFFFF])?$\""
                         .into(),
                 );
             }
@@ -2749,9 +2633,8 @@ pub mod types {
         ///ID of the EIP bound to the desktop. If specified, this EIP is bound preferentially.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub id: ::std::option::Option<::std::string::String>,
-        ///EIP type.
         #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
-        pub type_: ::std::option::Option<::std::string::String>,
+        pub type_: ::std::option::Option<crate::generated::types::EipType>,
     }
     impl PeriodicEip {
         pub fn builder() -> builder::PeriodicEip {
@@ -2773,96 +2656,12 @@ pub mod types {
         pub extend_param: ::std::option::Option<OrderExtendParam>,
         ///Yearly/monthly resources.
         pub resources: ::std::vec::Vec<PeriodicResource>,
-        ///Order type.
         #[serde(rename = "type")]
-        pub type_: PeriodicOrderRequestType,
+        pub type_: crate::generated::types::PeriodicOrderRequestType,
     }
     impl PeriodicOrderRequest {
         pub fn builder() -> builder::PeriodicOrderRequest {
             Default::default()
-        }
-    }
-    ///Order type.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Copy,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd
-    )]
-    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
-    pub enum PeriodicOrderRequestType {
-        #[serde(rename = "createDesktops")]
-        CreateDesktops,
-        #[serde(rename = "addVolumes")]
-        AddVolumes,
-        #[serde(rename = "rebuildDesktops")]
-        RebuildDesktops,
-        #[serde(rename = "createDesktopPool")]
-        CreateDesktopPool,
-        #[serde(rename = "expandDesktopPool")]
-        ExpandDesktopPool,
-        #[serde(rename = "applyDesktopsInternet")]
-        ApplyDesktopsInternet,
-        #[serde(rename = "createExclusiveHosts")]
-        CreateExclusiveHosts,
-        #[serde(rename = "subscribeUserSharer")]
-        SubscribeUserSharer,
-        ApplySubnetBandwidth,
-    }
-    impl ::std::fmt::Display for PeriodicOrderRequestType {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            match *self {
-                Self::CreateDesktops => f.write_str("createDesktops"),
-                Self::AddVolumes => f.write_str("addVolumes"),
-                Self::RebuildDesktops => f.write_str("rebuildDesktops"),
-                Self::CreateDesktopPool => f.write_str("createDesktopPool"),
-                Self::ExpandDesktopPool => f.write_str("expandDesktopPool"),
-                Self::ApplyDesktopsInternet => f.write_str("applyDesktopsInternet"),
-                Self::CreateExclusiveHosts => f.write_str("createExclusiveHosts"),
-                Self::SubscribeUserSharer => f.write_str("subscribeUserSharer"),
-                Self::ApplySubnetBandwidth => f.write_str("ApplySubnetBandwidth"),
-            }
-        }
-    }
-    impl ::std::str::FromStr for PeriodicOrderRequestType {
-        type Err = self::error::ConversionError;
-        fn from_str(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            match value {
-                "createDesktops" => Ok(Self::CreateDesktops),
-                "addVolumes" => Ok(Self::AddVolumes),
-                "rebuildDesktops" => Ok(Self::RebuildDesktops),
-                "createDesktopPool" => Ok(Self::CreateDesktopPool),
-                "expandDesktopPool" => Ok(Self::ExpandDesktopPool),
-                "applyDesktopsInternet" => Ok(Self::ApplyDesktopsInternet),
-                "createExclusiveHosts" => Ok(Self::CreateExclusiveHosts),
-                "subscribeUserSharer" => Ok(Self::SubscribeUserSharer),
-                "ApplySubnetBandwidth" => Ok(Self::ApplySubnetBandwidth),
-                _ => Err("invalid value".into()),
-            }
-        }
-    }
-    impl ::std::convert::TryFrom<&str> for PeriodicOrderRequestType {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl ::std::convert::TryFrom<::std::string::String> for PeriodicOrderRequestType {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
         }
     }
     ///A yearly/monthly resource of a v2 order; fill the member that matches the order type.
@@ -2922,7 +2721,7 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub throughput: ::std::option::Option<i32>,
         #[serde(rename = "type")]
-        pub type_: DiskTypeV2,
+        pub type_: crate::generated::types::DiskTypeV2,
     }
     impl PeriodicSystemVolume {
         pub fn builder() -> builder::PeriodicSystemVolume {
@@ -3216,9 +3015,9 @@ pub mod types {
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     #[serde(deny_unknown_fields)]
     pub struct Tag {
-        ///Tag key. It cannot be left blank and can contain a maximum of 128 Unicode characters, such as letters, digits, hyphens (-) and underscores (_); it cannot contain `=*<>,|/`.
+        ///Tag key. It cannot be left blank and can contain a maximum of 128 Unicode characters: letters of any language, digits, spaces and `_.:=+-@` (the SDK; the pages list letters, digits, hyphens and underscores); no space at the start or end, and it cannot start with `_sys_`. It cannot contain `*<>,|/` (the pages also forbid `=`, which the SDK allows).
         pub key: TagKey,
-        ///Tag value. It can contain a maximum of 43 Unicode characters, such as letters, digits, hyphens (-) and underscores (_); it cannot contain `=*<>,|/`.
+        ///Tag value. It can contain a maximum of 43 Unicode characters: letters of any language, digits, spaces and `_.:=+-@` (the SDK; the pages list letters, digits, hyphens and underscores); no space at the start or end. It cannot contain `*<>,|/` (the pages also forbid `=`, which the SDK allows).
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub value: ::std::option::Option<TagValue>,
     }
@@ -3227,7 +3026,7 @@ pub mod types {
             Default::default()
         }
     }
-    ///Tag key. It cannot be left blank and can contain a maximum of 128 Unicode characters, such as letters, digits, hyphens (-) and underscores (_); it cannot contain `=*<>,|/`.
+    ///Tag key. It cannot be left blank and can contain a maximum of 128 Unicode characters: letters of any language, digits, spaces and `_.:=+-@` (the SDK; the pages list letters, digits, hyphens and underscores); no space at the start or end, and it cannot start with `_sys_`. It cannot contain `*<>,|/` (the pages also forbid `=`, which the SDK allows).
     #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[serde(transparent)]
     pub struct TagKey(::std::string::String);
@@ -3254,7 +3053,7 @@ pub mod types {
                 return Err("shorter than 1 characters".into());
             }
             if !self::pattern_checks::pattern_5(value) {
-                return Err("doesn't match pattern \"^[^=*<>,|/]*$\"".into());
+                return Err("doesn't match pattern \"^[^*<>,|/]*$\"".into());
             }
             Ok(Self(value.to_string()))
         }
@@ -3287,7 +3086,7 @@ pub mod types {
                 })
         }
     }
-    ///Tag value. It can contain a maximum of 43 Unicode characters, such as letters, digits, hyphens (-) and underscores (_); it cannot contain `=*<>,|/`.
+    ///Tag value. It can contain a maximum of 43 Unicode characters: letters of any language, digits, spaces and `_.:=+-@` (the SDK; the pages list letters, digits, hyphens and underscores); no space at the start or end. It cannot contain `*<>,|/` (the pages also forbid `=`, which the SDK allows).
     #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[serde(transparent)]
     pub struct TagValue(::std::string::String);
@@ -3311,7 +3110,7 @@ pub mod types {
                 return Err("longer than 43 characters".into());
             }
             if !self::pattern_checks::pattern_5(value) {
-                return Err("doesn't match pattern \"^[^=*<>,|/]*$\"".into());
+                return Err("doesn't match pattern \"^[^*<>,|/]*$\"".into());
             }
             Ok(Self(value.to_string()))
         }
@@ -3344,6 +3143,23 @@ pub mod types {
                 })
         }
     }
+    ///User reset policy of a desktop pool (official SDK UserResetPolicy; not in the page's tables).
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+    #[serde(deny_unknown_fields)]
+    pub struct UserResetPolicy {
+        ///Whether the policy is enabled.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub enable: ::std::option::Option<bool>,
+        ///Automatic retries per user per day; the reset count is refreshed at 00:00 every day.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub reset_count_per_day: ::std::option::Option<i32>,
+    }
+    impl UserResetPolicy {
+        pub fn builder() -> builder::UserResetPolicy {
+            Default::default()
+        }
+    }
     ///A disk of a desktop pool.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
@@ -3366,69 +3182,12 @@ pub mod types {
         ///Amount of data read from and written to the EVS disk per second.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub throughput: ::std::option::Option<i32>,
-        ///Desktop data disk type, which must be the same as a disk type provided by the system.
         #[serde(rename = "type")]
-        pub type_: VolumeInfoType,
+        pub type_: crate::generated::types::DiskTypeV2,
     }
     impl VolumeInfo {
         pub fn builder() -> builder::VolumeInfo {
             Default::default()
-        }
-    }
-    ///Desktop data disk type, which must be the same as a disk type provided by the system.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Copy,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd
-    )]
-    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
-    pub enum VolumeInfoType {
-        #[serde(rename = "SAS")]
-        Sas,
-        #[serde(rename = "SSD")]
-        Ssd,
-    }
-    impl ::std::fmt::Display for VolumeInfoType {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            match *self {
-                Self::Sas => f.write_str("SAS"),
-                Self::Ssd => f.write_str("SSD"),
-            }
-        }
-    }
-    impl ::std::str::FromStr for VolumeInfoType {
-        type Err = self::error::ConversionError;
-        fn from_str(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            match value {
-                "SAS" => Ok(Self::Sas),
-                "SSD" => Ok(Self::Ssd),
-                _ => Err("invalid value".into()),
-            }
-        }
-    }
-    impl ::std::convert::TryFrom<&str> for VolumeInfoType {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl ::std::convert::TryFrom<::std::string::String> for VolumeInfoType {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
         }
     }
     /// Types for composing complex structures.
@@ -3808,7 +3567,10 @@ pub mod types {
                 crate::constrained::BoundedInteger<10, 32768, 10>,
                 ::std::string::String,
             >,
-            type_: ::std::result::Result<super::AppDiskType, ::std::string::String>,
+            type_: ::std::result::Result<
+                crate::generated::types::AppDiskType,
+                ::std::string::String,
+            >,
         }
         impl ::std::default::Default for AppDataVolume {
             fn default() -> Self {
@@ -3848,7 +3610,7 @@ pub mod types {
             }
             pub fn type_<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<super::AppDiskType>,
+                T: ::std::convert::TryInto<crate::generated::types::AppDiskType>,
                 T::Error: ::std::fmt::Display,
             {
                 self.type_ = value
@@ -4359,7 +4121,10 @@ pub mod types {
                 crate::constrained::BoundedInteger<10, 1024, 10>,
                 ::std::string::String,
             >,
-            type_: ::std::result::Result<super::AppDiskType, ::std::string::String>,
+            type_: ::std::result::Result<
+                crate::generated::types::AppDiskType,
+                ::std::string::String,
+            >,
         }
         impl ::std::default::Default for AppSystemVolume {
             fn default() -> Self {
@@ -4399,7 +4164,7 @@ pub mod types {
             }
             pub fn type_<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<super::AppDiskType>,
+                T: ::std::convert::TryInto<crate::generated::types::AppDiskType>,
                 T::Error: ::std::fmt::Display,
             {
                 self.type_ = value
@@ -4450,7 +4215,7 @@ pub mod types {
                 ::std::string::String,
             >,
             eip_type: ::std::result::Result<
-                ::std::string::String,
+                crate::generated::types::EipType,
                 ::std::string::String,
             >,
         }
@@ -4526,7 +4291,7 @@ pub mod types {
             }
             pub fn eip_type<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::string::String>,
+                T: ::std::convert::TryInto<crate::generated::types::EipType>,
                 T::Error: ::std::fmt::Display,
             {
                 self.eip_type = value
@@ -5381,6 +5146,14 @@ pub mod types {
         }
         #[derive(Clone, Debug)]
         pub struct AutoscalePolicy {
+            auto_isolation_enable: ::std::result::Result<
+                ::std::option::Option<bool>,
+                ::std::string::String,
+            >,
+            auto_isolation_max_num: ::std::result::Result<
+                ::std::option::Option<i32>,
+                ::std::string::String,
+            >,
             autoscale_type: ::std::result::Result<
                 ::std::option::Option<super::AutoscalePolicyAutoscaleType>,
                 ::std::string::String,
@@ -5409,6 +5182,8 @@ pub mod types {
         impl ::std::default::Default for AutoscalePolicy {
             fn default() -> Self {
                 Self {
+                    auto_isolation_enable: Ok(Default::default()),
+                    auto_isolation_max_num: Ok(Default::default()),
                     autoscale_type: Ok(Default::default()),
                     idle_retention_duration: Ok(Default::default()),
                     max_auto_created: Ok(Default::default()),
@@ -5419,6 +5194,34 @@ pub mod types {
             }
         }
         impl AutoscalePolicy {
+            pub fn auto_isolation_enable<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.auto_isolation_enable = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for auto_isolation_enable: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn auto_isolation_max_num<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<i32>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.auto_isolation_max_num = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for auto_isolation_max_num: {e}"
+                        )
+                    });
+                self
+            }
             pub fn autoscale_type<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
@@ -5508,6 +5311,8 @@ pub mod types {
                 value: AutoscalePolicy,
             ) -> ::std::result::Result<Self, super::error::ConversionError> {
                 Ok(Self {
+                    auto_isolation_enable: value.auto_isolation_enable?,
+                    auto_isolation_max_num: value.auto_isolation_max_num?,
                     autoscale_type: value.autoscale_type?,
                     idle_retention_duration: value.idle_retention_duration?,
                     max_auto_created: value.max_auto_created?,
@@ -5520,6 +5325,8 @@ pub mod types {
         impl ::std::convert::From<super::AutoscalePolicy> for AutoscalePolicy {
             fn from(value: super::AutoscalePolicy) -> Self {
                 Self {
+                    auto_isolation_enable: Ok(value.auto_isolation_enable),
+                    auto_isolation_max_num: Ok(value.auto_isolation_max_num),
                     autoscale_type: Ok(value.autoscale_type),
                     idle_retention_duration: Ok(value.idle_retention_duration),
                     max_auto_created: Ok(value.max_auto_created),
@@ -5559,6 +5366,10 @@ pub mod types {
                 ::std::option::Option<i32>,
                 ::std::string::String,
             >,
+            domain: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
             enable_autoscale: ::std::result::Result<
                 ::std::option::Option<bool>,
                 ::std::string::String,
@@ -5576,7 +5387,7 @@ pub mod types {
                 ::std::string::String,
             >,
             image_type: ::std::result::Result<
-                super::DesktopImageType,
+                crate::generated::types::DesktopImageType,
                 ::std::string::String,
             >,
             name: ::std::result::Result<
@@ -5609,6 +5420,10 @@ pub mod types {
                 super::CreateDesktopPoolReqType,
                 ::std::string::String,
             >,
+            user_reset_policy: ::std::result::Result<
+                ::std::option::Option<super::UserResetPolicy>,
+                ::std::string::String,
+            >,
             vpc_id: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
@@ -5624,6 +5439,7 @@ pub mod types {
                     description: Ok(Default::default()),
                     desktop_name_policy_id: Ok(Default::default()),
                     disconnected_retention_period: Ok(Default::default()),
+                    domain: Ok(Default::default()),
                     enable_autoscale: Ok(Default::default()),
                     enterprise_project_id: Ok(Default::default()),
                     flavor_id: Ok(Default::default()),
@@ -5638,6 +5454,7 @@ pub mod types {
                     subnet_ids: Err("no value supplied for subnet_ids".to_string()),
                     tags: Ok(Default::default()),
                     type_: Err("no value supplied for type_".to_string()),
+                    user_reset_policy: Ok(Default::default()),
                     vpc_id: Ok(Default::default()),
                 }
             }
@@ -5739,6 +5556,18 @@ pub mod types {
                     });
                 self
             }
+            pub fn domain<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.domain = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for domain: {e}")
+                    });
+                self
+            }
             pub fn enable_autoscale<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<bool>>,
@@ -5793,7 +5622,7 @@ pub mod types {
             }
             pub fn image_type<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<super::DesktopImageType>,
+                T: ::std::convert::TryInto<crate::generated::types::DesktopImageType>,
                 T::Error: ::std::fmt::Display,
             {
                 self.image_type = value
@@ -5913,6 +5742,22 @@ pub mod types {
                     });
                 self
             }
+            pub fn user_reset_policy<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<super::UserResetPolicy>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.user_reset_policy = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for user_reset_policy: {e}"
+                        )
+                    });
+                self
+            }
             pub fn vpc_id<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
@@ -5940,6 +5785,7 @@ pub mod types {
                     description: value.description?,
                     desktop_name_policy_id: value.desktop_name_policy_id?,
                     disconnected_retention_period: value.disconnected_retention_period?,
+                    domain: value.domain?,
                     enable_autoscale: value.enable_autoscale?,
                     enterprise_project_id: value.enterprise_project_id?,
                     flavor_id: value.flavor_id?,
@@ -5954,6 +5800,7 @@ pub mod types {
                     subnet_ids: value.subnet_ids?,
                     tags: value.tags?,
                     type_: value.type_?,
+                    user_reset_policy: value.user_reset_policy?,
                     vpc_id: value.vpc_id?,
                 })
             }
@@ -5970,6 +5817,7 @@ pub mod types {
                     disconnected_retention_period: Ok(
                         value.disconnected_retention_period,
                     ),
+                    domain: Ok(value.domain),
                     enable_autoscale: Ok(value.enable_autoscale),
                     enterprise_project_id: Ok(value.enterprise_project_id),
                     flavor_id: Ok(value.flavor_id),
@@ -5984,6 +5832,7 @@ pub mod types {
                     subnet_ids: Ok(value.subnet_ids),
                     tags: Ok(value.tags),
                     type_: Ok(value.type_),
+                    user_reset_policy: Ok(value.user_reset_policy),
                     vpc_id: Ok(value.vpc_id),
                 }
             }
@@ -6292,6 +6141,10 @@ pub mod types {
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
+            buy_type: ::std::result::Result<
+                ::std::option::Option<super::DesktopOrderCreateDesktopReqBuyType>,
+                ::std::string::String,
+            >,
             data_volumes: ::std::result::Result<
                 ::std::vec::Vec<super::DesktopOrderDataVolume>,
                 ::std::string::String,
@@ -6319,9 +6172,13 @@ pub mod types {
                     crate::constrained::BoundedVec<
                         crate::generated::types::DesktopOrderDesktop,
                         1,
-                        50,
+                        100,
                     >,
                 >,
+                ::std::string::String,
+            >,
+            domain: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
             eip: ::std::result::Result<
@@ -6344,16 +6201,24 @@ pub mod types {
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
+            if_mount_old_desktop_disk: ::std::result::Result<
+                ::std::option::Option<bool>,
+                ::std::string::String,
+            >,
             image_id: ::std::result::Result<
                 ::std::string::String,
                 ::std::string::String,
             >,
             image_type: ::std::result::Result<
-                super::DesktopImageType,
+                crate::generated::types::DesktopImageType,
                 ::std::string::String,
             >,
             nics: ::std::result::Result<
                 ::std::vec::Vec<super::DesktopNic>,
+                ::std::string::String,
+            >,
+            ou_name: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
             product_id: ::std::result::Result<
@@ -6382,20 +6247,24 @@ pub mod types {
                 Self {
                     apply_shared_vpc_dedicated_param: Ok(Default::default()),
                     availability_zone: Ok(Default::default()),
+                    buy_type: Ok(Default::default()),
                     data_volumes: Ok(Default::default()),
                     desktop_ips: Ok(Default::default()),
                     desktop_name: Ok(Default::default()),
                     desktop_name_policy_id: Ok(Default::default()),
                     desktop_type: Err("no value supplied for desktop_type".to_string()),
                     desktops: Ok(Default::default()),
+                    domain: Ok(Default::default()),
                     eip: Ok(Default::default()),
                     email_notification: Ok(Default::default()),
                     enterprise_project_id: Ok(Default::default()),
                     hour_package_offering_id: Ok(Default::default()),
                     hour_package_product_id: Ok(Default::default()),
+                    if_mount_old_desktop_disk: Ok(Default::default()),
                     image_id: Err("no value supplied for image_id".to_string()),
                     image_type: Err("no value supplied for image_type".to_string()),
                     nics: Ok(Default::default()),
+                    ou_name: Ok(Default::default()),
                     product_id: Err("no value supplied for product_id".to_string()),
                     root_volume: Err("no value supplied for root_volume".to_string()),
                     security_groups: Ok(Default::default()),
@@ -6432,6 +6301,20 @@ pub mod types {
                         format!(
                             "error converting supplied value for availability_zone: {e}"
                         )
+                    });
+                self
+            }
+            pub fn buy_type<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<super::DesktopOrderCreateDesktopReqBuyType>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.buy_type = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for buy_type: {e}")
                     });
                 self
             }
@@ -6512,7 +6395,7 @@ pub mod types {
                         crate::constrained::BoundedVec<
                             crate::generated::types::DesktopOrderDesktop,
                             1,
-                            50,
+                            100,
                         >,
                     >,
                 >,
@@ -6522,6 +6405,18 @@ pub mod types {
                     .try_into()
                     .map_err(|e| {
                         format!("error converting supplied value for desktops: {e}")
+                    });
+                self
+            }
+            pub fn domain<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.domain = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for domain: {e}")
                     });
                 self
             }
@@ -6595,6 +6490,20 @@ pub mod types {
                     });
                 self
             }
+            pub fn if_mount_old_desktop_disk<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.if_mount_old_desktop_disk = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for if_mount_old_desktop_disk: {e}"
+                        )
+                    });
+                self
+            }
             pub fn image_id<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::string::String>,
@@ -6609,7 +6518,7 @@ pub mod types {
             }
             pub fn image_type<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<super::DesktopImageType>,
+                T: ::std::convert::TryInto<crate::generated::types::DesktopImageType>,
                 T::Error: ::std::fmt::Display,
             {
                 self.image_type = value
@@ -6628,6 +6537,18 @@ pub mod types {
                     .try_into()
                     .map_err(|e| {
                         format!("error converting supplied value for nics: {e}")
+                    });
+                self
+            }
+            pub fn ou_name<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.ou_name = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for ou_name: {e}")
                     });
                 self
             }
@@ -6704,20 +6625,24 @@ pub mod types {
                     apply_shared_vpc_dedicated_param: value
                         .apply_shared_vpc_dedicated_param?,
                     availability_zone: value.availability_zone?,
+                    buy_type: value.buy_type?,
                     data_volumes: value.data_volumes?,
                     desktop_ips: value.desktop_ips?,
                     desktop_name: value.desktop_name?,
                     desktop_name_policy_id: value.desktop_name_policy_id?,
                     desktop_type: value.desktop_type?,
                     desktops: value.desktops?,
+                    domain: value.domain?,
                     eip: value.eip?,
                     email_notification: value.email_notification?,
                     enterprise_project_id: value.enterprise_project_id?,
                     hour_package_offering_id: value.hour_package_offering_id?,
                     hour_package_product_id: value.hour_package_product_id?,
+                    if_mount_old_desktop_disk: value.if_mount_old_desktop_disk?,
                     image_id: value.image_id?,
                     image_type: value.image_type?,
                     nics: value.nics?,
+                    ou_name: value.ou_name?,
                     product_id: value.product_id?,
                     root_volume: value.root_volume?,
                     security_groups: value.security_groups?,
@@ -6734,20 +6659,24 @@ pub mod types {
                         value.apply_shared_vpc_dedicated_param,
                     ),
                     availability_zone: Ok(value.availability_zone),
+                    buy_type: Ok(value.buy_type),
                     data_volumes: Ok(value.data_volumes),
                     desktop_ips: Ok(value.desktop_ips),
                     desktop_name: Ok(value.desktop_name),
                     desktop_name_policy_id: Ok(value.desktop_name_policy_id),
                     desktop_type: Ok(value.desktop_type),
                     desktops: Ok(value.desktops),
+                    domain: Ok(value.domain),
                     eip: Ok(value.eip),
                     email_notification: Ok(value.email_notification),
                     enterprise_project_id: Ok(value.enterprise_project_id),
                     hour_package_offering_id: Ok(value.hour_package_offering_id),
                     hour_package_product_id: Ok(value.hour_package_product_id),
+                    if_mount_old_desktop_disk: Ok(value.if_mount_old_desktop_disk),
                     image_id: Ok(value.image_id),
                     image_type: Ok(value.image_type),
                     nics: Ok(value.nics),
+                    ou_name: Ok(value.ou_name),
                     product_id: Ok(value.product_id),
                     root_volume: Ok(value.root_volume),
                     security_groups: Ok(value.security_groups),
@@ -6758,21 +6687,63 @@ pub mod types {
         }
         #[derive(Clone, Debug)]
         pub struct DesktopOrderDataVolume {
+            iops: ::std::result::Result<
+                ::std::option::Option<i32>,
+                ::std::string::String,
+            >,
+            kms_id: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
             size: ::std::result::Result<
                 crate::constrained::BoundedInteger<10, 32760, 10>,
                 ::std::string::String,
             >,
-            type_: ::std::result::Result<super::DiskTypeV2, ::std::string::String>,
+            throughput: ::std::result::Result<
+                ::std::option::Option<i32>,
+                ::std::string::String,
+            >,
+            type_: ::std::result::Result<
+                crate::generated::types::DiskTypeV2,
+                ::std::string::String,
+            >,
         }
         impl ::std::default::Default for DesktopOrderDataVolume {
             fn default() -> Self {
                 Self {
+                    iops: Ok(Default::default()),
+                    kms_id: Ok(Default::default()),
                     size: Err("no value supplied for size".to_string()),
+                    throughput: Ok(Default::default()),
                     type_: Err("no value supplied for type_".to_string()),
                 }
             }
         }
         impl DesktopOrderDataVolume {
+            pub fn iops<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<i32>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.iops = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for iops: {e}")
+                    });
+                self
+            }
+            pub fn kms_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.kms_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for kms_id: {e}")
+                    });
+                self
+            }
             pub fn size<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
@@ -6787,9 +6758,21 @@ pub mod types {
                     });
                 self
             }
+            pub fn throughput<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<i32>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.throughput = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for throughput: {e}")
+                    });
+                self
+            }
             pub fn type_<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<super::DiskTypeV2>,
+                T: ::std::convert::TryInto<crate::generated::types::DiskTypeV2>,
                 T::Error: ::std::fmt::Display,
             {
                 self.type_ = value
@@ -6807,7 +6790,10 @@ pub mod types {
                 value: DesktopOrderDataVolume,
             ) -> ::std::result::Result<Self, super::error::ConversionError> {
                 Ok(Self {
+                    iops: value.iops?,
+                    kms_id: value.kms_id?,
                     size: value.size?,
+                    throughput: value.throughput?,
                     type_: value.type_?,
                 })
             }
@@ -6816,7 +6802,10 @@ pub mod types {
         for DesktopOrderDataVolume {
             fn from(value: super::DesktopOrderDataVolume) -> Self {
                 Self {
+                    iops: Ok(value.iops),
+                    kms_id: Ok(value.kms_id),
                     size: Ok(value.size),
+                    throughput: Ok(value.throughput),
                     type_: Ok(value.type_),
                 }
             }
@@ -6827,8 +6816,24 @@ pub mod types {
                 ::std::option::Option<super::DesktopOrderDesktopComputerName>,
                 ::std::string::String,
             >,
+            copy_volume_desktop_id: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            copy_volume_ids: ::std::result::Result<
+                ::std::vec::Vec<::std::string::String>,
+                ::std::string::String,
+            >,
             desktop_name_prefix: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            domain: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            if_delete_old_desktop: ::std::result::Result<
+                ::std::option::Option<bool>,
                 ::std::string::String,
             >,
             os_host_name: ::std::result::Result<
@@ -6856,7 +6861,11 @@ pub mod types {
             fn default() -> Self {
                 Self {
                     computer_name: Ok(Default::default()),
+                    copy_volume_desktop_id: Ok(Default::default()),
+                    copy_volume_ids: Ok(Default::default()),
                     desktop_name_prefix: Ok(Default::default()),
+                    domain: Ok(Default::default()),
+                    if_delete_old_desktop: Ok(Default::default()),
                     os_host_name: Ok(Default::default()),
                     user_email: Ok(Default::default()),
                     user_group: Ok(Default::default()),
@@ -6880,6 +6889,34 @@ pub mod types {
                     });
                 self
             }
+            pub fn copy_volume_desktop_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.copy_volume_desktop_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for copy_volume_desktop_id: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn copy_volume_ids<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::vec::Vec<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.copy_volume_ids = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for copy_volume_ids: {e}"
+                        )
+                    });
+                self
+            }
             pub fn desktop_name_prefix<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
@@ -6890,6 +6927,32 @@ pub mod types {
                     .map_err(|e| {
                         format!(
                             "error converting supplied value for desktop_name_prefix: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn domain<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.domain = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for domain: {e}")
+                    });
+                self
+            }
+            pub fn if_delete_old_desktop<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.if_delete_old_desktop = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for if_delete_old_desktop: {e}"
                         )
                     });
                 self
@@ -6965,7 +7028,11 @@ pub mod types {
             ) -> ::std::result::Result<Self, super::error::ConversionError> {
                 Ok(Self {
                     computer_name: value.computer_name?,
+                    copy_volume_desktop_id: value.copy_volume_desktop_id?,
+                    copy_volume_ids: value.copy_volume_ids?,
                     desktop_name_prefix: value.desktop_name_prefix?,
+                    domain: value.domain?,
+                    if_delete_old_desktop: value.if_delete_old_desktop?,
                     os_host_name: value.os_host_name?,
                     user_email: value.user_email?,
                     user_group: value.user_group?,
@@ -6978,7 +7045,11 @@ pub mod types {
             fn from(value: super::DesktopOrderDesktop) -> Self {
                 Self {
                     computer_name: Ok(value.computer_name),
+                    copy_volume_desktop_id: Ok(value.copy_volume_desktop_id),
+                    copy_volume_ids: Ok(value.copy_volume_ids),
                     desktop_name_prefix: Ok(value.desktop_name_prefix),
+                    domain: Ok(value.domain),
+                    if_delete_old_desktop: Ok(value.if_delete_old_desktop),
                     os_host_name: Ok(value.os_host_name),
                     user_email: Ok(value.user_email),
                     user_group: Ok(value.user_group),
@@ -7002,7 +7073,7 @@ pub mod types {
                 ::std::string::String,
             >,
             type_: ::std::result::Result<
-                ::std::option::Option<super::DesktopOrderEipType>,
+                ::std::option::Option<crate::generated::types::EipType>,
                 ::std::string::String,
             >,
         }
@@ -7056,7 +7127,7 @@ pub mod types {
             pub fn type_<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
-                    ::std::option::Option<super::DesktopOrderEipType>,
+                    ::std::option::Option<crate::generated::types::EipType>,
                 >,
                 T::Error: ::std::fmt::Display,
             {
@@ -7093,6 +7164,10 @@ pub mod types {
         }
         #[derive(Clone, Debug)]
         pub struct DesktopOrderRequest {
+            agency_urn: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
             enterprise_project_id: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
@@ -7109,6 +7184,7 @@ pub mod types {
         impl ::std::default::Default for DesktopOrderRequest {
             fn default() -> Self {
                 Self {
+                    agency_urn: Ok(Default::default()),
                     enterprise_project_id: Ok(Default::default()),
                     extend_param: Ok(Default::default()),
                     hour_package_resources: Err(
@@ -7118,6 +7194,18 @@ pub mod types {
             }
         }
         impl DesktopOrderRequest {
+            pub fn agency_urn<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.agency_urn = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for agency_urn: {e}")
+                    });
+                self
+            }
             pub fn enterprise_project_id<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
@@ -7168,6 +7256,7 @@ pub mod types {
                 value: DesktopOrderRequest,
             ) -> ::std::result::Result<Self, super::error::ConversionError> {
                 Ok(Self {
+                    agency_urn: value.agency_urn?,
                     enterprise_project_id: value.enterprise_project_id?,
                     extend_param: value.extend_param?,
                     hour_package_resources: value.hour_package_resources?,
@@ -7177,6 +7266,7 @@ pub mod types {
         impl ::std::convert::From<super::DesktopOrderRequest> for DesktopOrderRequest {
             fn from(value: super::DesktopOrderRequest) -> Self {
                 Self {
+                    agency_urn: Ok(value.agency_urn),
                     enterprise_project_id: Ok(value.enterprise_project_id),
                     extend_param: Ok(value.extend_param),
                     hour_package_resources: Ok(value.hour_package_resources),
@@ -7185,21 +7275,63 @@ pub mod types {
         }
         #[derive(Clone, Debug)]
         pub struct DesktopOrderSystemVolume {
+            iops: ::std::result::Result<
+                ::std::option::Option<i32>,
+                ::std::string::String,
+            >,
+            kms_id: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
             size: ::std::result::Result<
                 crate::constrained::BoundedInteger<80, 32760, 10>,
                 ::std::string::String,
             >,
-            type_: ::std::result::Result<super::DiskTypeV2, ::std::string::String>,
+            throughput: ::std::result::Result<
+                ::std::option::Option<i32>,
+                ::std::string::String,
+            >,
+            type_: ::std::result::Result<
+                crate::generated::types::DiskTypeV2,
+                ::std::string::String,
+            >,
         }
         impl ::std::default::Default for DesktopOrderSystemVolume {
             fn default() -> Self {
                 Self {
+                    iops: Ok(Default::default()),
+                    kms_id: Ok(Default::default()),
                     size: Err("no value supplied for size".to_string()),
+                    throughput: Ok(Default::default()),
                     type_: Err("no value supplied for type_".to_string()),
                 }
             }
         }
         impl DesktopOrderSystemVolume {
+            pub fn iops<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<i32>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.iops = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for iops: {e}")
+                    });
+                self
+            }
+            pub fn kms_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.kms_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for kms_id: {e}")
+                    });
+                self
+            }
             pub fn size<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
@@ -7214,9 +7346,21 @@ pub mod types {
                     });
                 self
             }
+            pub fn throughput<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<i32>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.throughput = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for throughput: {e}")
+                    });
+                self
+            }
             pub fn type_<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<super::DiskTypeV2>,
+                T: ::std::convert::TryInto<crate::generated::types::DiskTypeV2>,
                 T::Error: ::std::fmt::Display,
             {
                 self.type_ = value
@@ -7234,7 +7378,10 @@ pub mod types {
                 value: DesktopOrderSystemVolume,
             ) -> ::std::result::Result<Self, super::error::ConversionError> {
                 Ok(Self {
+                    iops: value.iops?,
+                    kms_id: value.kms_id?,
                     size: value.size?,
+                    throughput: value.throughput?,
                     type_: value.type_?,
                 })
             }
@@ -7243,7 +7390,10 @@ pub mod types {
         for DesktopOrderSystemVolume {
             fn from(value: super::DesktopOrderSystemVolume) -> Self {
                 Self {
+                    iops: Ok(value.iops),
+                    kms_id: Ok(value.kms_id),
                     size: Ok(value.size),
+                    throughput: Ok(value.throughput),
                     type_: Ok(value.type_),
                 }
             }
@@ -7596,6 +7746,10 @@ pub mod types {
         }
         #[derive(Clone, Debug)]
         pub struct OrderResponse {
+            job_id: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
             order_id: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
@@ -7604,11 +7758,24 @@ pub mod types {
         impl ::std::default::Default for OrderResponse {
             fn default() -> Self {
                 Self {
+                    job_id: Ok(Default::default()),
                     order_id: Ok(Default::default()),
                 }
             }
         }
         impl OrderResponse {
+            pub fn job_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.job_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for job_id: {e}")
+                    });
+                self
+            }
             pub fn order_id<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
@@ -7627,12 +7794,16 @@ pub mod types {
             fn try_from(
                 value: OrderResponse,
             ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self { order_id: value.order_id? })
+                Ok(Self {
+                    job_id: value.job_id?,
+                    order_id: value.order_id?,
+                })
             }
         }
         impl ::std::convert::From<super::OrderResponse> for OrderResponse {
             fn from(value: super::OrderResponse) -> Self {
                 Self {
+                    job_id: Ok(value.job_id),
                     order_id: Ok(value.order_id),
                 }
             }
@@ -7747,6 +7918,10 @@ pub mod types {
                 >,
                 ::std::string::String,
             >,
+            domain: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
             eip: ::std::result::Result<
                 ::std::option::Option<super::PeriodicEip>,
                 ::std::string::String,
@@ -7776,11 +7951,15 @@ pub mod types {
                 ::std::string::String,
             >,
             image_type: ::std::result::Result<
-                super::DesktopImageType,
+                crate::generated::types::DesktopImageType,
                 ::std::string::String,
             >,
             nics: ::std::result::Result<
                 ::std::vec::Vec<super::DesktopNic>,
+                ::std::string::String,
+            >,
+            ou_name: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
             product_id: ::std::result::Result<
@@ -7816,6 +7995,7 @@ pub mod types {
                     desktop_name_policy_id: Ok(Default::default()),
                     desktop_type: Err("no value supplied for desktop_type".to_string()),
                     desktops: Ok(Default::default()),
+                    domain: Ok(Default::default()),
                     eip: Ok(Default::default()),
                     email_notification: Ok(Default::default()),
                     enterprise_project_id: Ok(Default::default()),
@@ -7825,6 +8005,7 @@ pub mod types {
                     image_id: Err("no value supplied for image_id".to_string()),
                     image_type: Err("no value supplied for image_type".to_string()),
                     nics: Ok(Default::default()),
+                    ou_name: Ok(Default::default()),
                     product_id: Err("no value supplied for product_id".to_string()),
                     root_volume: Err("no value supplied for root_volume".to_string()),
                     security_groups: Ok(Default::default()),
@@ -7966,6 +8147,18 @@ pub mod types {
                     });
                 self
             }
+            pub fn domain<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.domain = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for domain: {e}")
+                    });
+                self
+            }
             pub fn eip<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<super::PeriodicEip>>,
@@ -8062,7 +8255,7 @@ pub mod types {
             }
             pub fn image_type<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<super::DesktopImageType>,
+                T: ::std::convert::TryInto<crate::generated::types::DesktopImageType>,
                 T::Error: ::std::fmt::Display,
             {
                 self.image_type = value
@@ -8081,6 +8274,18 @@ pub mod types {
                     .try_into()
                     .map_err(|e| {
                         format!("error converting supplied value for nics: {e}")
+                    });
+                self
+            }
+            pub fn ou_name<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.ou_name = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for ou_name: {e}")
                     });
                 self
             }
@@ -8164,6 +8369,7 @@ pub mod types {
                     desktop_name_policy_id: value.desktop_name_policy_id?,
                     desktop_type: value.desktop_type?,
                     desktops: value.desktops?,
+                    domain: value.domain?,
                     eip: value.eip?,
                     email_notification: value.email_notification?,
                     enterprise_project_id: value.enterprise_project_id?,
@@ -8173,6 +8379,7 @@ pub mod types {
                     image_id: value.image_id?,
                     image_type: value.image_type?,
                     nics: value.nics?,
+                    ou_name: value.ou_name?,
                     product_id: value.product_id?,
                     root_volume: value.root_volume?,
                     security_groups: value.security_groups?,
@@ -8196,6 +8403,7 @@ pub mod types {
                     desktop_name_policy_id: Ok(value.desktop_name_policy_id),
                     desktop_type: Ok(value.desktop_type),
                     desktops: Ok(value.desktops),
+                    domain: Ok(value.domain),
                     eip: Ok(value.eip),
                     email_notification: Ok(value.email_notification),
                     enterprise_project_id: Ok(value.enterprise_project_id),
@@ -8205,6 +8413,7 @@ pub mod types {
                     image_id: Ok(value.image_id),
                     image_type: Ok(value.image_type),
                     nics: Ok(value.nics),
+                    ou_name: Ok(value.ou_name),
                     product_id: Ok(value.product_id),
                     root_volume: Ok(value.root_volume),
                     security_groups: Ok(value.security_groups),
@@ -8231,7 +8440,10 @@ pub mod types {
                 ::std::option::Option<i32>,
                 ::std::string::String,
             >,
-            type_: ::std::result::Result<super::DiskTypeV2, ::std::string::String>,
+            type_: ::std::result::Result<
+                crate::generated::types::DiskTypeV2,
+                ::std::string::String,
+            >,
         }
         impl ::std::default::Default for PeriodicDataVolume {
             fn default() -> Self {
@@ -8297,7 +8509,7 @@ pub mod types {
             }
             pub fn type_<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<super::DiskTypeV2>,
+                T: ::std::convert::TryInto<crate::generated::types::DiskTypeV2>,
                 T::Error: ::std::fmt::Display,
             {
                 self.type_ = value
@@ -8595,7 +8807,7 @@ pub mod types {
                 ::std::string::String,
             >,
             type_: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                ::std::option::Option<crate::generated::types::EipType>,
                 ::std::string::String,
             >,
         }
@@ -8648,7 +8860,9 @@ pub mod types {
             }
             pub fn type_<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<crate::generated::types::EipType>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.type_ = value
@@ -8701,7 +8915,7 @@ pub mod types {
                 ::std::string::String,
             >,
             type_: ::std::result::Result<
-                super::PeriodicOrderRequestType,
+                crate::generated::types::PeriodicOrderRequestType,
                 ::std::string::String,
             >,
         }
@@ -8771,7 +8985,9 @@ pub mod types {
             }
             pub fn type_<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<super::PeriodicOrderRequestType>,
+                T: ::std::convert::TryInto<
+                    crate::generated::types::PeriodicOrderRequestType,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.type_ = value
@@ -9162,7 +9378,10 @@ pub mod types {
                 ::std::option::Option<i32>,
                 ::std::string::String,
             >,
-            type_: ::std::result::Result<super::DiskTypeV2, ::std::string::String>,
+            type_: ::std::result::Result<
+                crate::generated::types::DiskTypeV2,
+                ::std::string::String,
+            >,
         }
         impl ::std::default::Default for PeriodicSystemVolume {
             fn default() -> Self {
@@ -9228,7 +9447,7 @@ pub mod types {
             }
             pub fn type_<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<super::DiskTypeV2>,
+                T: ::std::convert::TryInto<crate::generated::types::DiskTypeV2>,
                 T::Error: ::std::fmt::Display,
             {
                 self.type_ = value
@@ -9818,6 +10037,72 @@ pub mod types {
             }
         }
         #[derive(Clone, Debug)]
+        pub struct UserResetPolicy {
+            enable: ::std::result::Result<
+                ::std::option::Option<bool>,
+                ::std::string::String,
+            >,
+            reset_count_per_day: ::std::result::Result<
+                ::std::option::Option<i32>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for UserResetPolicy {
+            fn default() -> Self {
+                Self {
+                    enable: Ok(Default::default()),
+                    reset_count_per_day: Ok(Default::default()),
+                }
+            }
+        }
+        impl UserResetPolicy {
+            pub fn enable<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.enable = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for enable: {e}")
+                    });
+                self
+            }
+            pub fn reset_count_per_day<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<i32>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.reset_count_per_day = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for reset_count_per_day: {e}"
+                        )
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<UserResetPolicy> for super::UserResetPolicy {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: UserResetPolicy,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    enable: value.enable?,
+                    reset_count_per_day: value.reset_count_per_day?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::UserResetPolicy> for UserResetPolicy {
+            fn from(value: super::UserResetPolicy) -> Self {
+                Self {
+                    enable: Ok(value.enable),
+                    reset_count_per_day: Ok(value.reset_count_per_day),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
         pub struct VolumeInfo {
             id: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
@@ -9840,7 +10125,10 @@ pub mod types {
                 ::std::option::Option<i32>,
                 ::std::string::String,
             >,
-            type_: ::std::result::Result<super::VolumeInfoType, ::std::string::String>,
+            type_: ::std::result::Result<
+                crate::generated::types::DiskTypeV2,
+                ::std::string::String,
+            >,
         }
         impl ::std::default::Default for VolumeInfo {
             fn default() -> Self {
@@ -9930,7 +10218,7 @@ pub mod types {
             }
             pub fn type_<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<super::VolumeInfoType>,
+                T: ::std::convert::TryInto<crate::generated::types::DiskTypeV2>,
                 T::Error: ::std::fmt::Display,
             {
                 self.type_ = value
@@ -10003,6 +10291,651 @@ pub mod types {
             }
         }
     }
+    ///Image type of a new desktop. The default value is private. Known values: private (a private image), gold (a public image), market (a KooGallery image); the list is open.
+    ///
+    ///An open list: any string is accepted and sent as it is. The values the spec documents are the associated constants (all of them in [`Self::KNOWN`]).
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd
+    )]
+    #[serde(transparent)]
+    pub struct DesktopImageType(::std::borrow::Cow<'static, str>);
+    impl DesktopImageType {
+        ///`private`: a private image.
+        pub const PRIVATE: Self = Self(::std::borrow::Cow::Borrowed("private"));
+        ///`gold`: a public image.
+        pub const GOLD: Self = Self(::std::borrow::Cow::Borrowed("gold"));
+        ///`market`: a KooGallery image (page 004's example request and the Terraform provider's desktop resource; the pages' creation tables list only private and gold).
+        pub const MARKET: Self = Self(::std::borrow::Cow::Borrowed("market"));
+        /// Every value the spec documents, in the spec's order.
+        pub const KNOWN: &'static [Self] = &[Self::PRIVATE, Self::GOLD, Self::MARKET];
+        /// The value as sent.
+        pub fn as_str(&self) -> &str {
+            &self.0
+        }
+        /// Whether the spec documents this value.
+        pub fn is_known(&self) -> bool {
+            Self::KNOWN.contains(self)
+        }
+        /// The spec's description of a documented value.
+        pub fn description(&self) -> ::std::option::Option<&'static str> {
+            match self.as_str() {
+                "private" => ::std::option::Option::Some("a private image"),
+                "gold" => ::std::option::Option::Some("a public image"),
+                "market" => {
+                    ::std::option::Option::Some(
+                        "a KooGallery image (page 004's example request and the Terraform provider's desktop resource; the pages' creation tables list only private and gold)",
+                    )
+                }
+                _ => ::std::option::Option::None,
+            }
+        }
+    }
+    impl ::std::convert::From<&str> for DesktopImageType {
+        fn from(value: &str) -> Self {
+            Self(::std::borrow::Cow::Owned(value.to_string()))
+        }
+    }
+    impl ::std::convert::From<::std::string::String> for DesktopImageType {
+        fn from(value: ::std::string::String) -> Self {
+            Self(::std::borrow::Cow::Owned(value))
+        }
+    }
+    impl ::std::convert::From<DesktopImageType> for ::std::string::String {
+        fn from(value: DesktopImageType) -> Self {
+            value.0.into_owned()
+        }
+    }
+    impl ::std::str::FromStr for DesktopImageType {
+        type Err = ::std::convert::Infallible;
+        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
+            ::std::result::Result::Ok(value.into())
+        }
+    }
+    impl ::std::fmt::Display for DesktopImageType {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.write_str(&self.0)
+        }
+    }
+    impl ::std::ops::Deref for DesktopImageType {
+        type Target = str;
+        fn deref(&self) -> &str {
+            &self.0
+        }
+    }
+    impl ::std::convert::AsRef<str> for DesktopImageType {
+        fn as_ref(&self) -> &str {
+            &self.0
+        }
+    }
+    #[cfg(feature = "schemars")]
+    impl schemars::JsonSchema for DesktopImageType {
+        fn schema_name() -> ::std::string::String {
+            "DesktopImageType".to_string()
+        }
+        fn json_schema(
+            _: &mut schemars::r#gen::SchemaGenerator,
+        ) -> schemars::schema::Schema {
+            let mut extensions = schemars::Map::new();
+            extensions
+                .insert(
+                    "x-extensible-enum".to_string(),
+                    ::serde_json::json!(["private", "gold", "market"]),
+                );
+            schemars::schema::SchemaObject {
+                metadata: ::std::option::Option::Some(
+                    ::std::boxed::Box::new(schemars::schema::Metadata {
+                        description: ::std::option::Option::Some(
+                            "Image type of a new desktop. The default value is private. Known values: private (a private image), gold (a public image), market (a KooGallery image); the list is open."
+                                .to_string(),
+                        ),
+                        ..::std::default::Default::default()
+                    }),
+                ),
+                instance_type: ::std::option::Option::Some(
+                    schemars::schema::InstanceType::String.into(),
+                ),
+                extensions,
+                ..::std::default::Default::default()
+            }
+                .into()
+        }
+    }
+    ///Desktop disk type, which must be the same as a disk type provided by the system. Known values: SAS (high I/O), SSD (ultra-high I/O), GPSSD (general-purpose SSD; listed for desktop disks, not for desktop-pool disks); the list is open: other disk types the system provides are accepted too.
+    ///
+    ///An open list: any string is accepted and sent as it is. The values the spec documents are the associated constants (all of them in [`Self::KNOWN`]).
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd
+    )]
+    #[serde(transparent)]
+    pub struct DiskTypeV2(::std::borrow::Cow<'static, str>);
+    impl DiskTypeV2 {
+        ///`SAS`: high I/O.
+        pub const SAS: Self = Self(::std::borrow::Cow::Borrowed("SAS"));
+        ///`SSD`: ultra-high I/O.
+        pub const SSD: Self = Self(::std::borrow::Cow::Borrowed("SSD"));
+        ///`GPSSD`: general-purpose SSD.
+        pub const GPSSD: Self = Self(::std::borrow::Cow::Borrowed("GPSSD"));
+        /// Every value the spec documents, in the spec's order.
+        pub const KNOWN: &'static [Self] = &[Self::SAS, Self::SSD, Self::GPSSD];
+        /// The value as sent.
+        pub fn as_str(&self) -> &str {
+            &self.0
+        }
+        /// Whether the spec documents this value.
+        pub fn is_known(&self) -> bool {
+            Self::KNOWN.contains(self)
+        }
+        /// The spec's description of a documented value.
+        pub fn description(&self) -> ::std::option::Option<&'static str> {
+            match self.as_str() {
+                "SAS" => ::std::option::Option::Some("high I/O"),
+                "SSD" => ::std::option::Option::Some("ultra-high I/O"),
+                "GPSSD" => ::std::option::Option::Some("general-purpose SSD"),
+                _ => ::std::option::Option::None,
+            }
+        }
+    }
+    impl ::std::convert::From<&str> for DiskTypeV2 {
+        fn from(value: &str) -> Self {
+            Self(::std::borrow::Cow::Owned(value.to_string()))
+        }
+    }
+    impl ::std::convert::From<::std::string::String> for DiskTypeV2 {
+        fn from(value: ::std::string::String) -> Self {
+            Self(::std::borrow::Cow::Owned(value))
+        }
+    }
+    impl ::std::convert::From<DiskTypeV2> for ::std::string::String {
+        fn from(value: DiskTypeV2) -> Self {
+            value.0.into_owned()
+        }
+    }
+    impl ::std::str::FromStr for DiskTypeV2 {
+        type Err = ::std::convert::Infallible;
+        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
+            ::std::result::Result::Ok(value.into())
+        }
+    }
+    impl ::std::fmt::Display for DiskTypeV2 {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.write_str(&self.0)
+        }
+    }
+    impl ::std::ops::Deref for DiskTypeV2 {
+        type Target = str;
+        fn deref(&self) -> &str {
+            &self.0
+        }
+    }
+    impl ::std::convert::AsRef<str> for DiskTypeV2 {
+        fn as_ref(&self) -> &str {
+            &self.0
+        }
+    }
+    #[cfg(feature = "schemars")]
+    impl schemars::JsonSchema for DiskTypeV2 {
+        fn schema_name() -> ::std::string::String {
+            "DiskTypeV2".to_string()
+        }
+        fn json_schema(
+            _: &mut schemars::r#gen::SchemaGenerator,
+        ) -> schemars::schema::Schema {
+            let mut extensions = schemars::Map::new();
+            extensions
+                .insert(
+                    "x-extensible-enum".to_string(),
+                    ::serde_json::json!(["SAS", "SSD", "GPSSD"]),
+                );
+            schemars::schema::SchemaObject {
+                metadata: ::std::option::Option::Some(
+                    ::std::boxed::Box::new(schemars::schema::Metadata {
+                        description: ::std::option::Option::Some(
+                            "Desktop disk type, which must be the same as a disk type provided by the system. Known values: SAS (high I/O), SSD (ultra-high I/O), GPSSD (general-purpose SSD; listed for desktop disks, not for desktop-pool disks); the list is open: other disk types the system provides are accepted too."
+                                .to_string(),
+                        ),
+                        ..::std::default::Default::default()
+                    }),
+                ),
+                instance_type: ::std::option::Option::Some(
+                    schemars::schema::InstanceType::String.into(),
+                ),
+                extensions,
+                ..::std::default::Default::default()
+            }
+                .into()
+        }
+    }
+    ///EIP type, one of the types the EIP service supports (see the EIP API ShowPublicIpType). Known values: 5_bgp (dynamic BGP), 5_sbgp (static BGP); the list is open.
+    ///
+    ///An open list: any string is accepted and sent as it is. The values the spec documents are the associated constants (all of them in [`Self::KNOWN`]).
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd
+    )]
+    #[serde(transparent)]
+    pub struct EipType(::std::borrow::Cow<'static, str>);
+    impl EipType {
+        ///`5_bgp`: dynamic BGP.
+        pub const DYNAMIC_BGP: Self = Self(::std::borrow::Cow::Borrowed("5_bgp"));
+        ///`5_sbgp`: static BGP.
+        pub const STATIC_BGP: Self = Self(::std::borrow::Cow::Borrowed("5_sbgp"));
+        /// Every value the spec documents, in the spec's order.
+        pub const KNOWN: &'static [Self] = &[Self::DYNAMIC_BGP, Self::STATIC_BGP];
+        /// The value as sent.
+        pub fn as_str(&self) -> &str {
+            &self.0
+        }
+        /// Whether the spec documents this value.
+        pub fn is_known(&self) -> bool {
+            Self::KNOWN.contains(self)
+        }
+        /// The spec's description of a documented value.
+        pub fn description(&self) -> ::std::option::Option<&'static str> {
+            match self.as_str() {
+                "5_bgp" => ::std::option::Option::Some("dynamic BGP"),
+                "5_sbgp" => ::std::option::Option::Some("static BGP"),
+                _ => ::std::option::Option::None,
+            }
+        }
+    }
+    impl ::std::convert::From<&str> for EipType {
+        fn from(value: &str) -> Self {
+            Self(::std::borrow::Cow::Owned(value.to_string()))
+        }
+    }
+    impl ::std::convert::From<::std::string::String> for EipType {
+        fn from(value: ::std::string::String) -> Self {
+            Self(::std::borrow::Cow::Owned(value))
+        }
+    }
+    impl ::std::convert::From<EipType> for ::std::string::String {
+        fn from(value: EipType) -> Self {
+            value.0.into_owned()
+        }
+    }
+    impl ::std::str::FromStr for EipType {
+        type Err = ::std::convert::Infallible;
+        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
+            ::std::result::Result::Ok(value.into())
+        }
+    }
+    impl ::std::fmt::Display for EipType {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.write_str(&self.0)
+        }
+    }
+    impl ::std::ops::Deref for EipType {
+        type Target = str;
+        fn deref(&self) -> &str {
+            &self.0
+        }
+    }
+    impl ::std::convert::AsRef<str> for EipType {
+        fn as_ref(&self) -> &str {
+            &self.0
+        }
+    }
+    #[cfg(feature = "schemars")]
+    impl schemars::JsonSchema for EipType {
+        fn schema_name() -> ::std::string::String {
+            "EipType".to_string()
+        }
+        fn json_schema(
+            _: &mut schemars::r#gen::SchemaGenerator,
+        ) -> schemars::schema::Schema {
+            let mut extensions = schemars::Map::new();
+            extensions
+                .insert(
+                    "x-extensible-enum".to_string(),
+                    ::serde_json::json!(["5_bgp", "5_sbgp"]),
+                );
+            schemars::schema::SchemaObject {
+                metadata: ::std::option::Option::Some(
+                    ::std::boxed::Box::new(schemars::schema::Metadata {
+                        description: ::std::option::Option::Some(
+                            "EIP type, one of the types the EIP service supports (see the EIP API ShowPublicIpType). Known values: 5_bgp (dynamic BGP), 5_sbgp (static BGP); the list is open."
+                                .to_string(),
+                        ),
+                        ..::std::default::Default::default()
+                    }),
+                ),
+                instance_type: ::std::option::Option::Some(
+                    schemars::schema::InstanceType::String.into(),
+                ),
+                extensions,
+                ..::std::default::Default::default()
+            }
+                .into()
+        }
+    }
+    ///Disk type. For the available disk types, see ListVolumeType. Known values: ESSD (extreme SSD), SSD (ultra-high I/O), GPSSD (general-purpose SSD), SAS (high I/O), SATA (common I/O); the list is open.
+    ///
+    ///An open list: any string is accepted and sent as it is. The values the spec documents are the associated constants (all of them in [`Self::KNOWN`]).
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd
+    )]
+    #[serde(transparent)]
+    pub struct AppDiskType(::std::borrow::Cow<'static, str>);
+    impl AppDiskType {
+        ///`ESSD`: extreme SSD.
+        pub const ESSD: Self = Self(::std::borrow::Cow::Borrowed("ESSD"));
+        ///`SSD`: ultra-high I/O.
+        pub const SSD: Self = Self(::std::borrow::Cow::Borrowed("SSD"));
+        ///`GPSSD`: general-purpose SSD.
+        pub const GPSSD: Self = Self(::std::borrow::Cow::Borrowed("GPSSD"));
+        ///`SAS`: high I/O.
+        pub const SAS: Self = Self(::std::borrow::Cow::Borrowed("SAS"));
+        ///`SATA`: common I/O.
+        pub const SATA: Self = Self(::std::borrow::Cow::Borrowed("SATA"));
+        /// Every value the spec documents, in the spec's order.
+        pub const KNOWN: &'static [Self] = &[
+            Self::ESSD,
+            Self::SSD,
+            Self::GPSSD,
+            Self::SAS,
+            Self::SATA,
+        ];
+        /// The value as sent.
+        pub fn as_str(&self) -> &str {
+            &self.0
+        }
+        /// Whether the spec documents this value.
+        pub fn is_known(&self) -> bool {
+            Self::KNOWN.contains(self)
+        }
+        /// The spec's description of a documented value.
+        pub fn description(&self) -> ::std::option::Option<&'static str> {
+            match self.as_str() {
+                "ESSD" => ::std::option::Option::Some("extreme SSD"),
+                "SSD" => ::std::option::Option::Some("ultra-high I/O"),
+                "GPSSD" => ::std::option::Option::Some("general-purpose SSD"),
+                "SAS" => ::std::option::Option::Some("high I/O"),
+                "SATA" => ::std::option::Option::Some("common I/O"),
+                _ => ::std::option::Option::None,
+            }
+        }
+    }
+    impl ::std::convert::From<&str> for AppDiskType {
+        fn from(value: &str) -> Self {
+            Self(::std::borrow::Cow::Owned(value.to_string()))
+        }
+    }
+    impl ::std::convert::From<::std::string::String> for AppDiskType {
+        fn from(value: ::std::string::String) -> Self {
+            Self(::std::borrow::Cow::Owned(value))
+        }
+    }
+    impl ::std::convert::From<AppDiskType> for ::std::string::String {
+        fn from(value: AppDiskType) -> Self {
+            value.0.into_owned()
+        }
+    }
+    impl ::std::str::FromStr for AppDiskType {
+        type Err = ::std::convert::Infallible;
+        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
+            ::std::result::Result::Ok(value.into())
+        }
+    }
+    impl ::std::fmt::Display for AppDiskType {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.write_str(&self.0)
+        }
+    }
+    impl ::std::ops::Deref for AppDiskType {
+        type Target = str;
+        fn deref(&self) -> &str {
+            &self.0
+        }
+    }
+    impl ::std::convert::AsRef<str> for AppDiskType {
+        fn as_ref(&self) -> &str {
+            &self.0
+        }
+    }
+    #[cfg(feature = "schemars")]
+    impl schemars::JsonSchema for AppDiskType {
+        fn schema_name() -> ::std::string::String {
+            "AppDiskType".to_string()
+        }
+        fn json_schema(
+            _: &mut schemars::r#gen::SchemaGenerator,
+        ) -> schemars::schema::Schema {
+            let mut extensions = schemars::Map::new();
+            extensions
+                .insert(
+                    "x-extensible-enum".to_string(),
+                    ::serde_json::json!(["ESSD", "SSD", "GPSSD", "SAS", "SATA"]),
+                );
+            schemars::schema::SchemaObject {
+                metadata: ::std::option::Option::Some(
+                    ::std::boxed::Box::new(schemars::schema::Metadata {
+                        description: ::std::option::Option::Some(
+                            "Disk type. For the available disk types, see ListVolumeType. Known values: ESSD (extreme SSD), SSD (ultra-high I/O), GPSSD (general-purpose SSD), SAS (high I/O), SATA (common I/O); the list is open."
+                                .to_string(),
+                        ),
+                        ..::std::default::Default::default()
+                    }),
+                ),
+                instance_type: ::std::option::Option::Some(
+                    schemars::schema::InstanceType::String.into(),
+                ),
+                extensions,
+                ..::std::default::Default::default()
+            }
+                .into()
+        }
+    }
+    ///Order type. Known values: the nine types the page and the SDK list; the list is open (the Resource members attach_desktops and resize_exclusive_lites have no documented order type).
+    ///
+    ///An open list: any string is accepted and sent as it is. The values the spec documents are the associated constants (all of them in [`Self::KNOWN`]).
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd
+    )]
+    #[serde(transparent)]
+    pub struct PeriodicOrderRequestType(::std::borrow::Cow<'static, str>);
+    impl PeriodicOrderRequestType {
+        ///`createDesktops`: creating a desktop.
+        pub const CREATE_DESKTOPS: Self = Self(
+            ::std::borrow::Cow::Borrowed("createDesktops"),
+        );
+        ///`addVolumes`: adding a disk.
+        pub const ADD_VOLUMES: Self = Self(::std::borrow::Cow::Borrowed("addVolumes"));
+        ///`rebuildDesktops`: recomposing the system disk.
+        pub const REBUILD_DESKTOPS: Self = Self(
+            ::std::borrow::Cow::Borrowed("rebuildDesktops"),
+        );
+        ///`createDesktopPool`: creating a desktop pool.
+        pub const CREATE_DESKTOP_POOL: Self = Self(
+            ::std::borrow::Cow::Borrowed("createDesktopPool"),
+        );
+        ///`expandDesktopPool`: expanding the desktop pool capacity.
+        pub const EXPAND_DESKTOP_POOL: Self = Self(
+            ::std::borrow::Cow::Borrowed("expandDesktopPool"),
+        );
+        ///`applyDesktopsInternet`: enabling the desktop EIP network access.
+        pub const APPLY_DESKTOPS_INTERNET: Self = Self(
+            ::std::borrow::Cow::Borrowed("applyDesktopsInternet"),
+        );
+        ///`createExclusiveHosts`: creating an exclusive host.
+        pub const CREATE_EXCLUSIVE_HOSTS: Self = Self(
+            ::std::borrow::Cow::Borrowed("createExclusiveHosts"),
+        );
+        ///`subscribeUserSharer`: subscribing to user collaboration resources.
+        pub const SUBSCRIBE_USER_SHARER: Self = Self(
+            ::std::borrow::Cow::Borrowed("subscribeUserSharer"),
+        );
+        ///`ApplySubnetBandwidth`: enabling the Workspace bandwidth.
+        pub const APPLY_SUBNET_BANDWIDTH: Self = Self(
+            ::std::borrow::Cow::Borrowed("ApplySubnetBandwidth"),
+        );
+        /// Every value the spec documents, in the spec's order.
+        pub const KNOWN: &'static [Self] = &[
+            Self::CREATE_DESKTOPS,
+            Self::ADD_VOLUMES,
+            Self::REBUILD_DESKTOPS,
+            Self::CREATE_DESKTOP_POOL,
+            Self::EXPAND_DESKTOP_POOL,
+            Self::APPLY_DESKTOPS_INTERNET,
+            Self::CREATE_EXCLUSIVE_HOSTS,
+            Self::SUBSCRIBE_USER_SHARER,
+            Self::APPLY_SUBNET_BANDWIDTH,
+        ];
+        /// The value as sent.
+        pub fn as_str(&self) -> &str {
+            &self.0
+        }
+        /// Whether the spec documents this value.
+        pub fn is_known(&self) -> bool {
+            Self::KNOWN.contains(self)
+        }
+        /// The spec's description of a documented value.
+        pub fn description(&self) -> ::std::option::Option<&'static str> {
+            match self.as_str() {
+                "createDesktops" => ::std::option::Option::Some("creating a desktop"),
+                "addVolumes" => ::std::option::Option::Some("adding a disk"),
+                "rebuildDesktops" => {
+                    ::std::option::Option::Some("recomposing the system disk")
+                }
+                "createDesktopPool" => {
+                    ::std::option::Option::Some("creating a desktop pool")
+                }
+                "expandDesktopPool" => {
+                    ::std::option::Option::Some("expanding the desktop pool capacity")
+                }
+                "applyDesktopsInternet" => {
+                    ::std::option::Option::Some(
+                        "enabling the desktop EIP network access",
+                    )
+                }
+                "createExclusiveHosts" => {
+                    ::std::option::Option::Some("creating an exclusive host")
+                }
+                "subscribeUserSharer" => {
+                    ::std::option::Option::Some(
+                        "subscribing to user collaboration resources",
+                    )
+                }
+                "ApplySubnetBandwidth" => {
+                    ::std::option::Option::Some("enabling the Workspace bandwidth")
+                }
+                _ => ::std::option::Option::None,
+            }
+        }
+    }
+    impl ::std::convert::From<&str> for PeriodicOrderRequestType {
+        fn from(value: &str) -> Self {
+            Self(::std::borrow::Cow::Owned(value.to_string()))
+        }
+    }
+    impl ::std::convert::From<::std::string::String> for PeriodicOrderRequestType {
+        fn from(value: ::std::string::String) -> Self {
+            Self(::std::borrow::Cow::Owned(value))
+        }
+    }
+    impl ::std::convert::From<PeriodicOrderRequestType> for ::std::string::String {
+        fn from(value: PeriodicOrderRequestType) -> Self {
+            value.0.into_owned()
+        }
+    }
+    impl ::std::str::FromStr for PeriodicOrderRequestType {
+        type Err = ::std::convert::Infallible;
+        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
+            ::std::result::Result::Ok(value.into())
+        }
+    }
+    impl ::std::fmt::Display for PeriodicOrderRequestType {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.write_str(&self.0)
+        }
+    }
+    impl ::std::ops::Deref for PeriodicOrderRequestType {
+        type Target = str;
+        fn deref(&self) -> &str {
+            &self.0
+        }
+    }
+    impl ::std::convert::AsRef<str> for PeriodicOrderRequestType {
+        fn as_ref(&self) -> &str {
+            &self.0
+        }
+    }
+    #[cfg(feature = "schemars")]
+    impl schemars::JsonSchema for PeriodicOrderRequestType {
+        fn schema_name() -> ::std::string::String {
+            "PeriodicOrderRequestType".to_string()
+        }
+        fn json_schema(
+            _: &mut schemars::r#gen::SchemaGenerator,
+        ) -> schemars::schema::Schema {
+            let mut extensions = schemars::Map::new();
+            extensions
+                .insert(
+                    "x-extensible-enum".to_string(),
+                    ::serde_json::json!(
+                        ["createDesktops", "addVolumes", "rebuildDesktops",
+                        "createDesktopPool", "expandDesktopPool",
+                        "applyDesktopsInternet", "createExclusiveHosts",
+                        "subscribeUserSharer", "ApplySubnetBandwidth"]
+                    ),
+                );
+            schemars::schema::SchemaObject {
+                metadata: ::std::option::Option::Some(
+                    ::std::boxed::Box::new(schemars::schema::Metadata {
+                        description: ::std::option::Option::Some(
+                            "Order type. Known values: the nine types the page and the SDK list; the list is open (the Resource members attach_desktops and resize_exclusive_lites have no documented order type)."
+                                .to_string(),
+                        ),
+                        ..::std::default::Default::default()
+                    }),
+                ),
+                instance_type: ::std::option::Option::Some(
+                    schemars::schema::InstanceType::String.into(),
+                ),
+                extensions,
+                ..::std::default::Default::default()
+            }
+                .into()
+        }
+    }
     #[cfg(feature = "schemars")]
     impl schemars::JsonSchema for TagKey {
         fn schema_name() -> ::std::string::String {
@@ -10017,7 +10950,7 @@ pub mod types {
                     Box::new(schemars::schema::StringValidation {
                         min_length: Some(1u32),
                         max_length: Some(128u32),
-                        pattern: Some("^[^=*<>,|/]*$".to_string()),
+                        pattern: Some("^[^*<>,|/]*$".to_string()),
                     }),
                 ),
                 ..Default::default()
@@ -10039,7 +10972,7 @@ pub mod types {
                     Box::new(schemars::schema::StringValidation {
                         min_length: None,
                         max_length: Some(43u32),
-                        pattern: Some("^[^=*<>,|/]*$".to_string()),
+                        pattern: Some("^[^*<>,|/]*$".to_string()),
                     }),
                 ),
                 ..Default::default()
@@ -10106,7 +11039,8 @@ pub mod types {
                         min_length: Some(1u32),
                         max_length: Some(15u32),
                         pattern: Some(
-                            "^[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?$".to_string(),
+                            "^[A-Za-z0-9]([A-Za-z0-9\\u0080-\\uFFFF-]*[A-Za-z0-9\\u0080-\\uFFFF])?$"
+                                .to_string(),
                         ),
                     }),
                 ),
@@ -10175,7 +11109,7 @@ pub mod types {
                     Box::new(schemars::schema::StringValidation {
                         min_length: Some(1u32),
                         max_length: None,
-                        pattern: Some("^[A-Za-z0-9_-]+$".to_string()),
+                        pattern: Some("^[A-Za-z0-9_\\u0080-\\uFFFF-]+$".to_string()),
                     }),
                 ),
                 ..Default::default()
@@ -10197,7 +11131,7 @@ pub mod types {
                     Box::new(schemars::schema::StringValidation {
                         min_length: Some(1u32),
                         max_length: Some(255u32),
-                        pattern: Some("^[A-Za-z0-9-]+$".to_string()),
+                        pattern: Some("^[A-Za-z0-9\\u0080-\\uFFFF-]+$".to_string()),
                     }),
                 ),
                 ..Default::default()
@@ -10264,7 +11198,8 @@ pub mod types {
                         min_length: Some(1u32),
                         max_length: Some(15u32),
                         pattern: Some(
-                            "^[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?$".to_string(),
+                            "^[A-Za-z0-9]([A-Za-z0-9\\u0080-\\uFFFF-]*[A-Za-z0-9\\u0080-\\uFFFF])?$"
+                                .to_string(),
                         ),
                     }),
                 ),
@@ -10280,10 +11215,13 @@ pub mod types {
         pub const ALL: &[(&str, fn(&str) -> bool)] = &[
             ("^[A-Za-z]([A-Za-z0-9_-]*[A-Za-z0-9_])?$", pattern_0 as fn(&str) -> bool),
             ("^[A-Za-z0-9][A-Za-z0-9_-]*$", pattern_1 as fn(&str) -> bool),
-            ("^[A-Za-z0-9_-]+$", pattern_2 as fn(&str) -> bool),
-            ("^[A-Za-z0-9-]+$", pattern_3 as fn(&str) -> bool),
-            ("^[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?$", pattern_4 as fn(&str) -> bool),
-            ("^[^=*<>,|/]*$", pattern_5 as fn(&str) -> bool),
+            ("^[A-Za-z0-9_\\u0080-\\uFFFF-]+$", pattern_2 as fn(&str) -> bool),
+            ("^[A-Za-z0-9\\u0080-\\uFFFF-]+$", pattern_3 as fn(&str) -> bool),
+            (
+                "^[A-Za-z0-9]([A-Za-z0-9\\u0080-\\uFFFF-]*[A-Za-z0-9\\u0080-\\uFFFF])?$",
+                pattern_4 as fn(&str) -> bool,
+            ),
+            ("^[^*<>,|/]*$", pattern_5 as fn(&str) -> bool),
         ];
         ///Whether `value` matches `^[A-Za-z]([A-Za-z0-9_-]*[A-Za-z0-9_])?$` (a DFA over its bytes).
         pub fn pattern_0(value: &str) -> bool {
@@ -10315,33 +11253,219 @@ pub mod types {
             }
             matches!(state, 1 | 2)
         }
-        ///Whether `value` matches `^[A-Za-z0-9_-]+$` (a DFA over its bytes).
+        ///Whether `value` matches `^[A-Za-z0-9_\u0080-\uFFFF-]+$` (a DFA over its bytes).
         pub fn pattern_2(value: &str) -> bool {
             let mut state: u8 = 0;
             for &byte in value.as_bytes() {
                 state = match (state, byte) {
                     (0, b'-' | b'0'..=b'9' | b'A'..=b'Z' | b'_' | b'a'..=b'z') => 1,
-                    (1, b'-' | b'0'..=b'9' | b'A'..=b'Z' | b'_' | b'a'..=b'z') => 2,
-                    (2, b'-' | b'0'..=b'9' | b'A'..=b'Z' | b'_' | b'a'..=b'z') => 2,
+                    (0, 194u8..=223u8) => 2,
+                    (0, 224u8) => 3,
+                    (0, 225u8..=236u8) => 4,
+                    (0, 237u8) => 5,
+                    (0, 238u8..=239u8) => 6,
+                    (1, b'-' | b'0'..=b'9' | b'A'..=b'Z' | b'_' | b'a'..=b'z') => 7,
+                    (1, 194u8..=223u8) => 8,
+                    (1, 224u8) => 9,
+                    (1, 225u8..=236u8) => 10,
+                    (1, 237u8) => 11,
+                    (1, 238u8..=239u8) => 12,
+                    (2, 128u8..=191u8) => 13,
+                    (3, 160u8..=191u8) => 14,
+                    (4, 128u8..=191u8) => 15,
+                    (5, 128u8..=159u8) => 16,
+                    (6, 128u8..=191u8) => 17,
+                    (7, b'-' | b'0'..=b'9' | b'A'..=b'Z' | b'_' | b'a'..=b'z') => 7,
+                    (7, 194u8..=223u8) => 8,
+                    (7, 224u8) => 9,
+                    (7, 225u8..=236u8) => 10,
+                    (7, 237u8) => 11,
+                    (7, 238u8..=239u8) => 12,
+                    (8, 128u8..=191u8) => 18,
+                    (9, 160u8..=191u8) => 19,
+                    (10, 128u8..=191u8) => 20,
+                    (11, 128u8..=159u8) => 21,
+                    (12, 128u8..=191u8) => 22,
+                    (13, b'-' | b'0'..=b'9' | b'A'..=b'Z' | b'_' | b'a'..=b'z') => 7,
+                    (13, 194u8..=223u8) => 8,
+                    (13, 224u8) => 9,
+                    (13, 225u8..=236u8) => 10,
+                    (13, 237u8) => 11,
+                    (13, 238u8..=239u8) => 12,
+                    (14, 128u8..=191u8) => 23,
+                    (15, 128u8..=191u8) => 24,
+                    (16, 128u8..=191u8) => 25,
+                    (17, 128u8..=191u8) => 26,
+                    (18, b'-' | b'0'..=b'9' | b'A'..=b'Z' | b'_' | b'a'..=b'z') => 7,
+                    (18, 194u8..=223u8) => 8,
+                    (18, 224u8) => 9,
+                    (18, 225u8..=236u8) => 10,
+                    (18, 237u8) => 11,
+                    (18, 238u8..=239u8) => 12,
+                    (19, 128u8..=191u8) => 27,
+                    (20, 128u8..=191u8) => 28,
+                    (21, 128u8..=191u8) => 29,
+                    (22, 128u8..=191u8) => 30,
+                    (23, b'-' | b'0'..=b'9' | b'A'..=b'Z' | b'_' | b'a'..=b'z') => 7,
+                    (23, 194u8..=223u8) => 8,
+                    (23, 224u8) => 9,
+                    (23, 225u8..=236u8) => 10,
+                    (23, 237u8) => 11,
+                    (23, 238u8..=239u8) => 12,
+                    (24, b'-' | b'0'..=b'9' | b'A'..=b'Z' | b'_' | b'a'..=b'z') => 7,
+                    (24, 194u8..=223u8) => 8,
+                    (24, 224u8) => 9,
+                    (24, 225u8..=236u8) => 10,
+                    (24, 237u8) => 11,
+                    (24, 238u8..=239u8) => 12,
+                    (25, b'-' | b'0'..=b'9' | b'A'..=b'Z' | b'_' | b'a'..=b'z') => 7,
+                    (25, 194u8..=223u8) => 8,
+                    (25, 224u8) => 9,
+                    (25, 225u8..=236u8) => 10,
+                    (25, 237u8) => 11,
+                    (25, 238u8..=239u8) => 12,
+                    (26, b'-' | b'0'..=b'9' | b'A'..=b'Z' | b'_' | b'a'..=b'z') => 7,
+                    (26, 194u8..=223u8) => 8,
+                    (26, 224u8) => 9,
+                    (26, 225u8..=236u8) => 10,
+                    (26, 237u8) => 11,
+                    (26, 238u8..=239u8) => 12,
+                    (27, b'-' | b'0'..=b'9' | b'A'..=b'Z' | b'_' | b'a'..=b'z') => 7,
+                    (27, 194u8..=223u8) => 8,
+                    (27, 224u8) => 9,
+                    (27, 225u8..=236u8) => 10,
+                    (27, 237u8) => 11,
+                    (27, 238u8..=239u8) => 12,
+                    (28, b'-' | b'0'..=b'9' | b'A'..=b'Z' | b'_' | b'a'..=b'z') => 7,
+                    (28, 194u8..=223u8) => 8,
+                    (28, 224u8) => 9,
+                    (28, 225u8..=236u8) => 10,
+                    (28, 237u8) => 11,
+                    (28, 238u8..=239u8) => 12,
+                    (29, b'-' | b'0'..=b'9' | b'A'..=b'Z' | b'_' | b'a'..=b'z') => 7,
+                    (29, 194u8..=223u8) => 8,
+                    (29, 224u8) => 9,
+                    (29, 225u8..=236u8) => 10,
+                    (29, 237u8) => 11,
+                    (29, 238u8..=239u8) => 12,
+                    (30, b'-' | b'0'..=b'9' | b'A'..=b'Z' | b'_' | b'a'..=b'z') => 7,
+                    (30, 194u8..=223u8) => 8,
+                    (30, 224u8) => 9,
+                    (30, 225u8..=236u8) => 10,
+                    (30, 237u8) => 11,
+                    (30, 238u8..=239u8) => 12,
                     _ => return false,
                 };
             }
-            matches!(state, 1 | 2)
+            matches!(state, 1 | 7 | 13 | 18 | 23 | 24 | 25 | 26 | 27 | 28 | 29 | 30)
         }
-        ///Whether `value` matches `^[A-Za-z0-9-]+$` (a DFA over its bytes).
+        ///Whether `value` matches `^[A-Za-z0-9\u0080-\uFFFF-]+$` (a DFA over its bytes).
         pub fn pattern_3(value: &str) -> bool {
             let mut state: u8 = 0;
             for &byte in value.as_bytes() {
                 state = match (state, byte) {
                     (0, b'-' | b'0'..=b'9' | b'A'..=b'Z' | b'a'..=b'z') => 1,
-                    (1, b'-' | b'0'..=b'9' | b'A'..=b'Z' | b'a'..=b'z') => 2,
-                    (2, b'-' | b'0'..=b'9' | b'A'..=b'Z' | b'a'..=b'z') => 2,
+                    (0, 194u8..=223u8) => 2,
+                    (0, 224u8) => 3,
+                    (0, 225u8..=236u8) => 4,
+                    (0, 237u8) => 5,
+                    (0, 238u8..=239u8) => 6,
+                    (1, b'-' | b'0'..=b'9' | b'A'..=b'Z' | b'a'..=b'z') => 7,
+                    (1, 194u8..=223u8) => 8,
+                    (1, 224u8) => 9,
+                    (1, 225u8..=236u8) => 10,
+                    (1, 237u8) => 11,
+                    (1, 238u8..=239u8) => 12,
+                    (2, 128u8..=191u8) => 13,
+                    (3, 160u8..=191u8) => 14,
+                    (4, 128u8..=191u8) => 15,
+                    (5, 128u8..=159u8) => 16,
+                    (6, 128u8..=191u8) => 17,
+                    (7, b'-' | b'0'..=b'9' | b'A'..=b'Z' | b'a'..=b'z') => 7,
+                    (7, 194u8..=223u8) => 8,
+                    (7, 224u8) => 9,
+                    (7, 225u8..=236u8) => 10,
+                    (7, 237u8) => 11,
+                    (7, 238u8..=239u8) => 12,
+                    (8, 128u8..=191u8) => 18,
+                    (9, 160u8..=191u8) => 19,
+                    (10, 128u8..=191u8) => 20,
+                    (11, 128u8..=159u8) => 21,
+                    (12, 128u8..=191u8) => 22,
+                    (13, b'-' | b'0'..=b'9' | b'A'..=b'Z' | b'a'..=b'z') => 7,
+                    (13, 194u8..=223u8) => 8,
+                    (13, 224u8) => 9,
+                    (13, 225u8..=236u8) => 10,
+                    (13, 237u8) => 11,
+                    (13, 238u8..=239u8) => 12,
+                    (14, 128u8..=191u8) => 23,
+                    (15, 128u8..=191u8) => 24,
+                    (16, 128u8..=191u8) => 25,
+                    (17, 128u8..=191u8) => 26,
+                    (18, b'-' | b'0'..=b'9' | b'A'..=b'Z' | b'a'..=b'z') => 7,
+                    (18, 194u8..=223u8) => 8,
+                    (18, 224u8) => 9,
+                    (18, 225u8..=236u8) => 10,
+                    (18, 237u8) => 11,
+                    (18, 238u8..=239u8) => 12,
+                    (19, 128u8..=191u8) => 27,
+                    (20, 128u8..=191u8) => 28,
+                    (21, 128u8..=191u8) => 29,
+                    (22, 128u8..=191u8) => 30,
+                    (23, b'-' | b'0'..=b'9' | b'A'..=b'Z' | b'a'..=b'z') => 7,
+                    (23, 194u8..=223u8) => 8,
+                    (23, 224u8) => 9,
+                    (23, 225u8..=236u8) => 10,
+                    (23, 237u8) => 11,
+                    (23, 238u8..=239u8) => 12,
+                    (24, b'-' | b'0'..=b'9' | b'A'..=b'Z' | b'a'..=b'z') => 7,
+                    (24, 194u8..=223u8) => 8,
+                    (24, 224u8) => 9,
+                    (24, 225u8..=236u8) => 10,
+                    (24, 237u8) => 11,
+                    (24, 238u8..=239u8) => 12,
+                    (25, b'-' | b'0'..=b'9' | b'A'..=b'Z' | b'a'..=b'z') => 7,
+                    (25, 194u8..=223u8) => 8,
+                    (25, 224u8) => 9,
+                    (25, 225u8..=236u8) => 10,
+                    (25, 237u8) => 11,
+                    (25, 238u8..=239u8) => 12,
+                    (26, b'-' | b'0'..=b'9' | b'A'..=b'Z' | b'a'..=b'z') => 7,
+                    (26, 194u8..=223u8) => 8,
+                    (26, 224u8) => 9,
+                    (26, 225u8..=236u8) => 10,
+                    (26, 237u8) => 11,
+                    (26, 238u8..=239u8) => 12,
+                    (27, b'-' | b'0'..=b'9' | b'A'..=b'Z' | b'a'..=b'z') => 7,
+                    (27, 194u8..=223u8) => 8,
+                    (27, 224u8) => 9,
+                    (27, 225u8..=236u8) => 10,
+                    (27, 237u8) => 11,
+                    (27, 238u8..=239u8) => 12,
+                    (28, b'-' | b'0'..=b'9' | b'A'..=b'Z' | b'a'..=b'z') => 7,
+                    (28, 194u8..=223u8) => 8,
+                    (28, 224u8) => 9,
+                    (28, 225u8..=236u8) => 10,
+                    (28, 237u8) => 11,
+                    (28, 238u8..=239u8) => 12,
+                    (29, b'-' | b'0'..=b'9' | b'A'..=b'Z' | b'a'..=b'z') => 7,
+                    (29, 194u8..=223u8) => 8,
+                    (29, 224u8) => 9,
+                    (29, 225u8..=236u8) => 10,
+                    (29, 237u8) => 11,
+                    (29, 238u8..=239u8) => 12,
+                    (30, b'-' | b'0'..=b'9' | b'A'..=b'Z' | b'a'..=b'z') => 7,
+                    (30, 194u8..=223u8) => 8,
+                    (30, 224u8) => 9,
+                    (30, 225u8..=236u8) => 10,
+                    (30, 237u8) => 11,
+                    (30, 238u8..=239u8) => 12,
                     _ => return false,
                 };
             }
-            matches!(state, 1 | 2)
+            matches!(state, 1 | 7 | 13 | 18 | 23 | 24 | 25 | 26 | 27 | 28 | 29 | 30)
         }
-        ///Whether `value` matches `^[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?$` (a DFA over its bytes).
+        ///Whether `value` matches `^[A-Za-z0-9]([A-Za-z0-9\u0080-\uFFFF-]*[A-Za-z0-9\u0080-\uFFFF])?$` (a DFA over its bytes).
         pub fn pattern_4(value: &str) -> bool {
             let mut state: u8 = 0;
             for &byte in value.as_bytes() {
@@ -10349,16 +11473,75 @@ pub mod types {
                     (0, b'0'..=b'9' | b'A'..=b'Z' | b'a'..=b'z') => 1,
                     (1, b'-') => 2,
                     (1, b'0'..=b'9' | b'A'..=b'Z' | b'a'..=b'z') => 3,
+                    (1, 194u8..=223u8) => 4,
+                    (1, 224u8) => 5,
+                    (1, 225u8..=236u8) => 6,
+                    (1, 237u8) => 7,
+                    (1, 238u8..=239u8) => 8,
                     (2, b'-') => 2,
                     (2, b'0'..=b'9' | b'A'..=b'Z' | b'a'..=b'z') => 3,
+                    (2, 194u8..=223u8) => 4,
+                    (2, 224u8) => 5,
+                    (2, 225u8..=236u8) => 6,
+                    (2, 237u8) => 7,
+                    (2, 238u8..=239u8) => 8,
                     (3, b'-') => 2,
                     (3, b'0'..=b'9' | b'A'..=b'Z' | b'a'..=b'z') => 3,
+                    (3, 194u8..=223u8) => 4,
+                    (3, 224u8) => 5,
+                    (3, 225u8..=236u8) => 6,
+                    (3, 237u8) => 7,
+                    (3, 238u8..=239u8) => 8,
+                    (4, 128u8..=191u8) => 9,
+                    (5, 160u8..=191u8) => 10,
+                    (6, 128u8..=191u8) => 11,
+                    (7, 128u8..=159u8) => 12,
+                    (8, 128u8..=191u8) => 13,
+                    (9, b'-') => 2,
+                    (9, b'0'..=b'9' | b'A'..=b'Z' | b'a'..=b'z') => 3,
+                    (9, 194u8..=223u8) => 4,
+                    (9, 224u8) => 5,
+                    (9, 225u8..=236u8) => 6,
+                    (9, 237u8) => 7,
+                    (9, 238u8..=239u8) => 8,
+                    (10, 128u8..=191u8) => 14,
+                    (11, 128u8..=191u8) => 15,
+                    (12, 128u8..=191u8) => 16,
+                    (13, 128u8..=191u8) => 17,
+                    (14, b'-') => 2,
+                    (14, b'0'..=b'9' | b'A'..=b'Z' | b'a'..=b'z') => 3,
+                    (14, 194u8..=223u8) => 4,
+                    (14, 224u8) => 5,
+                    (14, 225u8..=236u8) => 6,
+                    (14, 237u8) => 7,
+                    (14, 238u8..=239u8) => 8,
+                    (15, b'-') => 2,
+                    (15, b'0'..=b'9' | b'A'..=b'Z' | b'a'..=b'z') => 3,
+                    (15, 194u8..=223u8) => 4,
+                    (15, 224u8) => 5,
+                    (15, 225u8..=236u8) => 6,
+                    (15, 237u8) => 7,
+                    (15, 238u8..=239u8) => 8,
+                    (16, b'-') => 2,
+                    (16, b'0'..=b'9' | b'A'..=b'Z' | b'a'..=b'z') => 3,
+                    (16, 194u8..=223u8) => 4,
+                    (16, 224u8) => 5,
+                    (16, 225u8..=236u8) => 6,
+                    (16, 237u8) => 7,
+                    (16, 238u8..=239u8) => 8,
+                    (17, b'-') => 2,
+                    (17, b'0'..=b'9' | b'A'..=b'Z' | b'a'..=b'z') => 3,
+                    (17, 194u8..=223u8) => 4,
+                    (17, 224u8) => 5,
+                    (17, 225u8..=236u8) => 6,
+                    (17, 237u8) => 7,
+                    (17, 238u8..=239u8) => 8,
                     _ => return false,
                 };
             }
-            matches!(state, 1 | 3)
+            matches!(state, 1 | 3 | 9 | 14 | 15 | 16 | 17)
         }
-        ///Whether `value` matches `^[^=*<>,|/]*$` (a DFA over its bytes).
+        ///Whether `value` matches `^[^*<>,|/]*$` (a DFA over its bytes).
         pub fn pattern_5(value: &str) -> bool {
             let mut state: u8 = 0;
             for &byte in value.as_bytes() {
@@ -10369,22 +11552,202 @@ pub mod types {
                         | b'+'
                         | b'-'..=b'.'
                         | b'0'..=b';'
+                        | b'='
                         | b'?'..=b'{'
-                        | b'}'..=255u8,
+                        | b'}'..=127u8,
                     ) => 1,
+                    (0, 194u8..=223u8) => 2,
+                    (0, 224u8) => 3,
+                    (0, 225u8..=236u8) => 4,
+                    (0, 237u8) => 5,
+                    (0, 238u8..=239u8) => 6,
+                    (0, 240u8) => 7,
+                    (0, 241u8..=243u8) => 8,
+                    (0, 244u8) => 9,
                     (
                         1,
                         0u8..=b')'
                         | b'+'
                         | b'-'..=b'.'
                         | b'0'..=b';'
+                        | b'='
                         | b'?'..=b'{'
-                        | b'}'..=255u8,
+                        | b'}'..=127u8,
                     ) => 1,
+                    (1, 194u8..=223u8) => 2,
+                    (1, 224u8) => 3,
+                    (1, 225u8..=236u8) => 4,
+                    (1, 237u8) => 5,
+                    (1, 238u8..=239u8) => 6,
+                    (1, 240u8) => 7,
+                    (1, 241u8..=243u8) => 8,
+                    (1, 244u8) => 9,
+                    (2, 128u8..=191u8) => 10,
+                    (3, 160u8..=191u8) => 11,
+                    (4, 128u8..=191u8) => 12,
+                    (5, 128u8..=159u8) => 13,
+                    (6, 128u8..=191u8) => 14,
+                    (7, 144u8..=191u8) => 15,
+                    (8, 128u8..=191u8) => 16,
+                    (9, 128u8..=143u8) => 17,
+                    (
+                        10,
+                        0u8..=b')'
+                        | b'+'
+                        | b'-'..=b'.'
+                        | b'0'..=b';'
+                        | b'='
+                        | b'?'..=b'{'
+                        | b'}'..=127u8,
+                    ) => 1,
+                    (10, 194u8..=223u8) => 2,
+                    (10, 224u8) => 3,
+                    (10, 225u8..=236u8) => 4,
+                    (10, 237u8) => 5,
+                    (10, 238u8..=239u8) => 6,
+                    (10, 240u8) => 7,
+                    (10, 241u8..=243u8) => 8,
+                    (10, 244u8) => 9,
+                    (11, 128u8..=191u8) => 18,
+                    (12, 128u8..=191u8) => 19,
+                    (13, 128u8..=191u8) => 20,
+                    (14, 128u8..=191u8) => 21,
+                    (15, 128u8..=191u8) => 22,
+                    (16, 128u8..=191u8) => 23,
+                    (17, 128u8..=191u8) => 24,
+                    (
+                        18,
+                        0u8..=b')'
+                        | b'+'
+                        | b'-'..=b'.'
+                        | b'0'..=b';'
+                        | b'='
+                        | b'?'..=b'{'
+                        | b'}'..=127u8,
+                    ) => 1,
+                    (18, 194u8..=223u8) => 2,
+                    (18, 224u8) => 3,
+                    (18, 225u8..=236u8) => 4,
+                    (18, 237u8) => 5,
+                    (18, 238u8..=239u8) => 6,
+                    (18, 240u8) => 7,
+                    (18, 241u8..=243u8) => 8,
+                    (18, 244u8) => 9,
+                    (
+                        19,
+                        0u8..=b')'
+                        | b'+'
+                        | b'-'..=b'.'
+                        | b'0'..=b';'
+                        | b'='
+                        | b'?'..=b'{'
+                        | b'}'..=127u8,
+                    ) => 1,
+                    (19, 194u8..=223u8) => 2,
+                    (19, 224u8) => 3,
+                    (19, 225u8..=236u8) => 4,
+                    (19, 237u8) => 5,
+                    (19, 238u8..=239u8) => 6,
+                    (19, 240u8) => 7,
+                    (19, 241u8..=243u8) => 8,
+                    (19, 244u8) => 9,
+                    (
+                        20,
+                        0u8..=b')'
+                        | b'+'
+                        | b'-'..=b'.'
+                        | b'0'..=b';'
+                        | b'='
+                        | b'?'..=b'{'
+                        | b'}'..=127u8,
+                    ) => 1,
+                    (20, 194u8..=223u8) => 2,
+                    (20, 224u8) => 3,
+                    (20, 225u8..=236u8) => 4,
+                    (20, 237u8) => 5,
+                    (20, 238u8..=239u8) => 6,
+                    (20, 240u8) => 7,
+                    (20, 241u8..=243u8) => 8,
+                    (20, 244u8) => 9,
+                    (
+                        21,
+                        0u8..=b')'
+                        | b'+'
+                        | b'-'..=b'.'
+                        | b'0'..=b';'
+                        | b'='
+                        | b'?'..=b'{'
+                        | b'}'..=127u8,
+                    ) => 1,
+                    (21, 194u8..=223u8) => 2,
+                    (21, 224u8) => 3,
+                    (21, 225u8..=236u8) => 4,
+                    (21, 237u8) => 5,
+                    (21, 238u8..=239u8) => 6,
+                    (21, 240u8) => 7,
+                    (21, 241u8..=243u8) => 8,
+                    (21, 244u8) => 9,
+                    (22, 128u8..=191u8) => 25,
+                    (23, 128u8..=191u8) => 26,
+                    (24, 128u8..=191u8) => 27,
+                    (
+                        25,
+                        0u8..=b')'
+                        | b'+'
+                        | b'-'..=b'.'
+                        | b'0'..=b';'
+                        | b'='
+                        | b'?'..=b'{'
+                        | b'}'..=127u8,
+                    ) => 1,
+                    (25, 194u8..=223u8) => 2,
+                    (25, 224u8) => 3,
+                    (25, 225u8..=236u8) => 4,
+                    (25, 237u8) => 5,
+                    (25, 238u8..=239u8) => 6,
+                    (25, 240u8) => 7,
+                    (25, 241u8..=243u8) => 8,
+                    (25, 244u8) => 9,
+                    (
+                        26,
+                        0u8..=b')'
+                        | b'+'
+                        | b'-'..=b'.'
+                        | b'0'..=b';'
+                        | b'='
+                        | b'?'..=b'{'
+                        | b'}'..=127u8,
+                    ) => 1,
+                    (26, 194u8..=223u8) => 2,
+                    (26, 224u8) => 3,
+                    (26, 225u8..=236u8) => 4,
+                    (26, 237u8) => 5,
+                    (26, 238u8..=239u8) => 6,
+                    (26, 240u8) => 7,
+                    (26, 241u8..=243u8) => 8,
+                    (26, 244u8) => 9,
+                    (
+                        27,
+                        0u8..=b')'
+                        | b'+'
+                        | b'-'..=b'.'
+                        | b'0'..=b';'
+                        | b'='
+                        | b'?'..=b'{'
+                        | b'}'..=127u8,
+                    ) => 1,
+                    (27, 194u8..=223u8) => 2,
+                    (27, 224u8) => 3,
+                    (27, 225u8..=236u8) => 4,
+                    (27, 237u8) => 5,
+                    (27, 238u8..=239u8) => 6,
+                    (27, 240u8) => 7,
+                    (27, 241u8..=243u8) => 8,
+                    (27, 244u8) => 9,
                     _ => return false,
                 };
             }
-            matches!(state, 0 | 1)
+            matches!(state, 0 | 1 | 10 | 18 | 19 | 20 | 21 | 25 | 26 | 27)
         }
     }
 }
@@ -10403,8 +11766,14 @@ Placing an order costs money and is not idempotent: a client must not retry an o
 request on its own. Where the pages contradict themselves, this document decides and
 `openapi/ERRATA.md` explains why. Vendor extensions: `x-doc-source` (page and table a
 schema or operation was transcribed from), `x-iam-authorization` (the IAM action,
-access level, condition keys and dependencies of an operation) and
-`x-enum-descriptions` / `x-enum-varnames` (the meaning and a name of each enum value).
+access level, condition keys and dependencies of an operation),
+`x-extensible-enum` (the known values of a string whose list the sources leave open:
+other values are valid too) and `x-enum-descriptions` / `x-enum-varnames` (the meaning
+and a name of each enum or known value).
+
+The document never refuses a request that one of Huawei's current sources documents as
+valid: the doc pages, the official SDK models (`huaweicloudsdkworkspace` and
+`huaweicloudsdkworkspaceapp` 3.1.219) and the Terraform provider's documentation.
 
 
 Version: 2026-05-21*/
@@ -10414,28 +11783,13 @@ pub struct Client {
     pub(crate) inner: crate::hooks::ClientContext,
 }
 impl Client {
-    /// Create a new client.
-    ///
-    /// `baseurl` is the base URL provided to the internal
-    /// `reqwest::Client`, and should include a scheme and hostname,
-    /// as well as port and a path stem if applicable.
-    pub fn new(baseurl: &str, inner: crate::hooks::ClientContext) -> Self {
-        #[cfg(not(target_arch = "wasm32"))]
-        let client = {
-            let dur = ::std::time::Duration::from_secs(15u64);
-            reqwest::ClientBuilder::new().connect_timeout(dur).timeout(dur)
-        };
-        #[cfg(target_arch = "wasm32")]
-        let client = reqwest::ClientBuilder::new();
-        Self::new_with_client(baseurl, client.build().unwrap(), inner)
-    }
     /// Construct a new client with an existing `reqwest::Client`,
     /// allowing more control over its configuration.
     ///
     /// `baseurl` is the base URL provided to the internal
     /// `reqwest::Client`, and should include a scheme and hostname,
     /// as well as port and a path stem if applicable.
-    pub fn new_with_client(
+    pub(crate) fn new_with_client(
         baseurl: &str,
         client: reqwest::Client,
         inner: crate::hooks::ClientContext,

@@ -12,6 +12,10 @@
 //! - an IAM token is sent as `X-Auth-Token`; an AK/SK pair signs the request
 //!   (`SDK-HMAC-SHA256`), a temporary pair also sends `X-Security-Token`. Secret
 //!   header values are marked sensitive.
+//!
+//! When it is sent ([`ClientHooks::exec`]): the response body is read in chunks up to
+//! the response-size limit and no further, so that a body that never ends cannot
+//! grow memory; the generated code then decodes the buffered copy.
 
 use std::fmt;
 use std::sync::Arc;
@@ -20,10 +24,11 @@ use std::time::SystemTime;
 use progenitor_client::{ClientHooks, ClientInfo, OperationInfo};
 use reqwest::header::{AUTHORIZATION, HeaderName, HeaderValue, USER_AGENT};
 
-use crate::capture::{CaptureSlot, Captured};
+use crate::capture::{self, CaptureSlot, Captured};
 use crate::credentials::{Auth, Credentials, validate_project_id};
 use crate::endpoint::Service;
 use crate::operation::Operation;
+use crate::prepared::DryRunSlot;
 use crate::signer;
 
 /// The header carrying an IAM token.
@@ -45,6 +50,9 @@ pub struct ClientContext {
     credentials: Arc<Credentials>,
     service: Option<Service>,
     pub(crate) capture: Option<CaptureSlot>,
+    /// Set for a dry run ([`crate::prepared`]): `pre` records the request and stops.
+    pub(crate) dry_run: Option<DryRunSlot>,
+    response_limit: usize,
 }
 
 impl fmt::Debug for ClientContext {
@@ -52,6 +60,7 @@ impl fmt::Debug for ClientContext {
         f.debug_struct("ClientContext")
             .field("credentials", &self.credentials)
             .field("service", &self.service)
+            .field("response_limit", &self.response_limit)
             .finish_non_exhaustive()
     }
 }
@@ -64,6 +73,8 @@ impl ClientContext {
             credentials: Arc::new(credentials),
             service: None,
             capture: None,
+            dry_run: None,
+            response_limit: crate::client::DEFAULT_MAX_RESPONSE_BYTES,
         }
     }
 
@@ -80,11 +91,14 @@ impl ClientContext {
         credentials: Arc<Credentials>,
         service: Option<Service>,
         capture: Option<CaptureSlot>,
+        response_limit: usize,
     ) -> Self {
         Self {
             credentials,
             service,
             capture,
+            dry_run: None,
+            response_limit,
         }
     }
 
@@ -163,19 +177,31 @@ fn sensitive(secret: &str) -> Result<HeaderValue, String> {
     Ok(value)
 }
 
-/// Reads the whole body so that status, headers and bytes can be recorded, then hands
-/// the generated code an equivalent response.
+/// Reads the body, up to `limit` bytes, so that status, headers and bytes can be
+/// recorded, then hands the generated code an equivalent response (empty when the
+/// body was over the limit: the call fails with the recorded part).
 async fn buffer(
     mut response: reqwest::Response,
     slot: &CaptureSlot,
+    limit: usize,
 ) -> reqwest::Result<reqwest::Response> {
     let status = response.status();
     let version = response.version();
     let headers = response.headers().clone();
     let mut body = Vec::new();
+    let mut cut_at = None;
     loop {
         match response.chunk().await {
-            Ok(Some(chunk)) => body.extend_from_slice(&chunk),
+            Ok(Some(chunk)) => {
+                let room = limit - body.len();
+                if chunk.len() > room {
+                    body.extend_from_slice(&chunk[..room]);
+                    // Stop reading; dropping the response closes the connection.
+                    cut_at = Some(limit);
+                    break;
+                }
+                body.extend_from_slice(&chunk);
+            }
             Ok(None) => break,
             Err(error) => {
                 slot.store(Captured {
@@ -183,18 +209,26 @@ async fn buffer(
                     headers,
                     body,
                     complete: false,
+                    cut_at: None,
                 });
                 return Err(error);
             }
         }
     }
+    drop(response);
+    let decodable = if cut_at.is_some() {
+        Vec::new()
+    } else {
+        body.clone()
+    };
     slot.store(Captured {
         status,
         headers: headers.clone(),
-        body: body.clone(),
+        body,
         complete: true,
+        cut_at,
     });
-    let mut rebuilt = http::Response::new(body);
+    let mut rebuilt = http::Response::new(decodable);
     *rebuilt.status_mut() = status;
     *rebuilt.version_mut() = version;
     *rebuilt.headers_mut() = headers;
@@ -209,7 +243,11 @@ impl ClientHooks<ClientContext> for crate::Client {
     ) -> Result<(), progenitor_client::Error<E>> {
         self.inner()
             .prepare(request, info.operation_id, SystemTime::now())
-            .map_err(progenitor_client::Error::InvalidRequest)
+            .map_err(progenitor_client::Error::InvalidRequest)?;
+        match &self.inner().dry_run {
+            Some(slot) => Err(progenitor_client::Error::InvalidRequest(slot.stop(request))),
+            None => Ok(()),
+        }
     }
 
     async fn exec(
@@ -217,10 +255,11 @@ impl ClientHooks<ClientContext> for crate::Client {
         request: reqwest::Request,
         _info: &OperationInfo,
     ) -> reqwest::Result<reqwest::Response> {
-        let response = self.client().execute(request).await?;
-        match &self.inner().capture {
-            Some(slot) => buffer(response, slot).await,
-            None => Ok(response),
-        }
+        let context = self.inner();
+        // The generated client used directly has no slot: the limit applies all the
+        // same, to a copy nobody reads.
+        let slot = context.capture.clone().unwrap_or_default();
+        let response = capture::with_probe(slot.probe(), self.client().execute(request)).await?;
+        buffer(response, &slot, context.response_limit).await
     }
 }

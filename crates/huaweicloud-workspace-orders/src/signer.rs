@@ -90,7 +90,10 @@ impl std::fmt::Display for SignError {
 impl std::error::Error for SignError {}
 
 /// The result of signing: what was added to the request, and how it was computed.
-#[derive(Debug, Clone, PartialEq, Eq)]
+///
+/// Its `Debug` shows no secret: the signature is redacted, and so are the values of
+/// `X-Security-Token` and `X-Auth-Token` in the canonical request.
+#[derive(Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct Signed {
     /// The `X-Sdk-Date` value used.
@@ -102,6 +105,30 @@ pub struct Signed {
     /// The hex signature.
     pub signature: String,
 }
+
+impl std::fmt::Debug for Signed {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let canonical_request: Vec<Cow<'_, str>> = self
+            .canonical_request
+            .split('\n')
+            .map(|line| match line.split_once(':') {
+                Some((name, _)) if SECRET_HEADERS.contains(&name) => {
+                    Cow::Owned(format!("{name}:<redacted>"))
+                }
+                _ => Cow::Borrowed(line),
+            })
+            .collect();
+        f.debug_struct("Signed")
+            .field("sdk_date", &self.sdk_date)
+            .field("signed_headers", &self.signed_headers)
+            .field("canonical_request", &canonical_request.join("\n"))
+            .field("signature", &"<redacted>")
+            .finish()
+    }
+}
+
+/// Headers whose values are credentials (canonical, lower-case names).
+const SECRET_HEADERS: [&str; 2] = ["x-security-token", "x-auth-token"];
 
 /// Signs `request` in place with the access key `access_key` and secret key
 /// `secret_key`: sets `Host` and `X-Sdk-Date` (an existing `X-Sdk-Date` is kept and

@@ -4,7 +4,8 @@
 //! build dropped to build faster (issue 17): aws-lc-rs (the `ring` provider instead),
 //! the JSON Schema derives (behind the `schemars` feature), regress (pattern
 //! checks emitted by the generator), time and hex (written by hand),
-//! hmac and sha2 (ring, which rustls links anyway, signs).
+//! hmac and sha2 (ring, which rustls links anyway, signs), thiserror (error
+//! impls written out).
 
 use std::process::Command;
 
@@ -20,7 +21,7 @@ const GENERATOR_CRATES: [&str; 7] = [
 
 /// Out of a default build: a default feature of a dependency, or a non-optional
 /// dependency, would bring each back.
-const DROPPED_CRATES: [&str; 9] = [
+const DROPPED_CRATES: [&str; 10] = [
     "aws-lc-rs",
     "aws-lc-sys",
     "schemars",
@@ -30,6 +31,7 @@ const DROPPED_CRATES: [&str; 9] = [
     "hex",
     "hmac",
     "sha2",
+    "thiserror",
 ];
 
 #[test]

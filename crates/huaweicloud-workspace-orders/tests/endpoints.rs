@@ -1,14 +1,18 @@
 //! Region → endpoint per operation, environment overrides (through a lookup function)
 //! and base-URL validation.
 
+mod support;
+
 use std::collections::HashMap;
 use std::ffi::OsString;
 
 use huaweicloud_workspace_orders::endpoint::{
-    BaseUrl, EndpointError, Endpoints, RegionPolicy, Service, WORKSPACE_REGIONS,
+    BaseUrl, EndpointError, Endpoints, REGIONS, RegionPolicy, Service, WORKSPACE_REGIONS,
     WORKSPACEAPP_REGIONS, override_variable,
 };
+use huaweicloud_workspace_orders::error::Error;
 use huaweicloud_workspace_orders::operation::Operation;
+use huaweicloud_workspace_orders::{Credentials, OrdersClient, types};
 
 fn resolve(
     region: &str,
@@ -23,55 +27,120 @@ fn resolve(
 }
 
 fn urls(endpoints: &Endpoints) -> [&str; 3] {
-    Operation::ALL.map(|operation| endpoints.base_url(operation).as_str())
+    Operation::ALL.map(|operation| endpoints.base_url(operation).unwrap().as_str())
 }
 
-#[test]
-fn application_streaming_regions_send_the_v1_order_to_appstream() {
-    for region in WORKSPACEAPP_REGIONS {
-        let endpoints = resolve(region, RegionPolicy::KnownOnly, &[]).unwrap();
-        assert_eq!(
-            urls(&endpoints),
-            [
-                format!("https://appstream.{region}.myhuaweicloud.com").as_str(),
-                format!("https://workspace.{region}.myhuaweicloud.com").as_str(),
-                format!("https://workspace.{region}.myhuaweicloud.com").as_str(),
-            ]
-        );
-    }
+/// The base URLs of createAppOrder, createPeriodicOrder and createDesktopOrder, or the
+/// error message for an operation without one.
+fn outcomes(endpoints: &Endpoints) -> [String; 3] {
+    Operation::ALL.map(|operation| match endpoints.base_url(operation) {
+        Ok(url) => url.as_str().to_owned(),
+        Err(error) => format!("error: {error}"),
+    })
 }
 
-#[test]
-fn other_workspace_regions_send_everything_to_workspace() {
-    for region in WORKSPACE_REGIONS
-        .iter()
-        .filter(|r| !WORKSPACEAPP_REGIONS.contains(r))
-    {
-        let endpoints = resolve(region, RegionPolicy::KnownOnly, &[]).unwrap();
-        let workspace = format!("https://workspace.{region}.myhuaweicloud.com");
-        assert_eq!(urls(&endpoints), [workspace.as_str(); 3], "{region}");
-    }
+/// One test per region of the official SDKs' catalogue, with the exact base URLs their
+/// region files give (`huaweicloudsdkworkspace` 3.1.219 `v2/region/workspace_region.py`,
+/// `huaweicloudsdkworkspaceapp` 3.1.219 `v1/region/workspaceapp_region.py`; the Go SDK's
+/// `services/workspace/v2/region/region.go` and `services/workspaceapp/v1/region/region.go`
+/// agree). Written out, not derived from the crate's table, so a wrong entry there fails.
+macro_rules! region_tests {
+    ($($test:ident: $region:literal => app: $app:expr, workspace: $workspace:literal;)*) => {
+        $(
+            #[test]
+            fn $test() {
+                let endpoints = resolve($region, RegionPolicy::KnownOnly, &[])
+                    .unwrap_or_else(|error| panic!("{} is refused: {error}", $region));
+                let app: Option<&str> = $app;
+                let [app_order, periodic_order, desktop_order] = outcomes(&endpoints);
+                assert_eq!(periodic_order, $workspace, "{}: createPeriodicOrder", $region);
+                assert_eq!(desktop_order, $workspace, "{}: createDesktopOrder", $region);
+                match app {
+                    Some(url) => assert_eq!(app_order, url, "{}: createAppOrder", $region),
+                    None => {
+                        // No SDK lists WorkspaceApp here: an error naming the region, the
+                        // service and the override variable, never a guessed host.
+                        let variable = override_variable(Service::WorkspaceApp, $region);
+                        for part in [&format!("{:?}", $region), "WorkspaceApp", &variable] {
+                            assert!(app_order.contains(part), "{}: {app_order}", $region);
+                        }
+                        assert!(app_order.starts_with("error: "), "{}: {app_order}", $region);
+                    }
+                }
+            }
+        )*
+
+        /// The macro covers the whole catalogue, and nothing else.
+        #[test]
+        fn the_region_tests_cover_the_catalogue() {
+            let mut tested = vec![$($region),*];
+            tested.sort_unstable();
+            assert_eq!(tested, WORKSPACE_REGIONS);
+            let with_app: Vec<&str> = [$(($region, $app)),*]
+                .into_iter()
+                .filter_map(|(region, app): (&str, Option<&str>)| app.map(|_| region))
+                .collect();
+            let mut with_app = with_app;
+            with_app.sort_unstable();
+            assert_eq!(with_app, WORKSPACEAPP_REGIONS);
+            assert_eq!(
+                REGIONS.map(|entry| entry.id),
+                WORKSPACE_REGIONS,
+                "REGIONS is sorted and every region serves Workspace"
+            );
+        }
+    };
+}
+
+region_tests! {
+    af_north_1: "af-north-1" => app: Some("https://workspace.af-north-1.myhuaweicloud.com"), workspace: "https://workspace.af-north-1.myhuaweicloud.com";
+    af_south_1: "af-south-1" => app: Some("https://workspace.af-south-1.myhuaweicloud.com"), workspace: "https://workspace.af-south-1.myhuaweicloud.com";
+    ap_southeast_1: "ap-southeast-1" => app: Some("https://workspace.ap-southeast-1.myhuaweicloud.com"), workspace: "https://workspace.ap-southeast-1.myhuaweicloud.com";
+    ap_southeast_2: "ap-southeast-2" => app: Some("https://workspace.ap-southeast-2.myhuaweicloud.com"), workspace: "https://workspace.ap-southeast-2.myhuaweicloud.com";
+    ap_southeast_3: "ap-southeast-3" => app: Some("https://workspace.ap-southeast-3.myhuaweicloud.com"), workspace: "https://workspace.ap-southeast-3.myhuaweicloud.com";
+    cn_east_3: "cn-east-3" => app: Some("https://appstream.cn-east-3.myhuaweicloud.com"), workspace: "https://workspace.cn-east-3.myhuaweicloud.com";
+    cn_east_5: "cn-east-5" => app: Some("https://workspace.cn-east-5.myhuaweicloud.com"), workspace: "https://workspace.cn-east-5.myhuaweicloud.com";
+    cn_north_11: "cn-north-11" => app: Some("https://workspace.cn-north-11.myhuaweicloud.com"), workspace: "https://workspace.cn-north-11.myhuaweicloud.com";
+    cn_north_4: "cn-north-4" => app: Some("https://appstream.cn-north-4.myhuaweicloud.com"), workspace: "https://workspace.cn-north-4.myhuaweicloud.com";
+    cn_north_9: "cn-north-9" => app: Some("https://appstream.cn-north-9.myhuaweicloud.com"), workspace: "https://workspace.cn-north-9.myhuaweicloud.com";
+    cn_south_1: "cn-south-1" => app: Some("https://appstream.cn-south-1.myhuaweicloud.com"), workspace: "https://workspace.cn-south-1.myhuaweicloud.com";
+    cn_southwest_2: "cn-southwest-2" => app: Some("https://appstream.cn-southwest-2.myhuaweicloud.com"), workspace: "https://workspace.cn-southwest-2.myhuaweicloud.com";
+    eu_west_101: "eu-west-101" => app: None, workspace: "https://workspace.eu-west-101.myhuaweicloud.com";
+    la_north_2: "la-north-2" => app: Some("https://workspace.la-north-2.myhuaweicloud.com"), workspace: "https://workspace.la-north-2.myhuaweicloud.com";
+    la_south_2: "la-south-2" => app: Some("https://workspace.la-south-2.myhuaweicloud.com"), workspace: "https://workspace.la-south-2.myhuaweicloud.com";
+    me_east_1: "me-east-1" => app: Some("https://workspace.me-east-1.myhuaweicloud.com"), workspace: "https://workspace.me-east-1.myhuaweicloud.com";
+    sa_brazil_1: "sa-brazil-1" => app: Some("https://workspace.sa-brazil-1.myhuaweicloud.com"), workspace: "https://workspace.sa-brazil-1.myhuaweicloud.com";
+    tr_west_1: "tr-west-1" => app: Some("https://workspace.tr-west-1.myhuaweicloud.com"), workspace: "https://workspace.tr-west-1.myhuaweicloud.com";
 }
 
 #[test]
 fn an_unknown_region_is_an_error_listing_the_known_ones() {
-    let error = resolve("eu-west-101", RegionPolicy::KnownOnly, &[]).unwrap_err();
+    let error = resolve("xx-new-1", RegionPolicy::KnownOnly, &[]).unwrap_err();
     let message = error.to_string();
     for region in WORKSPACE_REGIONS {
         assert!(message.contains(region), "{message}");
     }
     assert!(
-        message.contains("HUAWEICLOUD_SDK_REGION_WORKSPACE_EU_WEST_101"),
+        message.contains("HUAWEICLOUD_SDK_REGION_WORKSPACE_XX_NEW_1"),
         "{message}"
     );
 }
 
 #[test]
-fn an_unknown_region_can_be_opted_in() {
-    let endpoints = resolve("eu-west-101", RegionPolicy::AllowUnknown, &[]).unwrap();
+fn an_unknown_region_can_be_opted_in_for_workspace_only() {
+    let endpoints = resolve("xx-new-1", RegionPolicy::AllowUnknown, &[]).unwrap();
+    let [app_order, periodic_order, desktop_order] = outcomes(&endpoints);
     assert_eq!(
-        urls(&endpoints),
-        ["https://workspace.eu-west-101.myhuaweicloud.com"; 3]
+        periodic_order,
+        "https://workspace.xx-new-1.myhuaweicloud.com"
+    );
+    assert_eq!(
+        desktop_order,
+        "https://workspace.xx-new-1.myhuaweicloud.com"
+    );
+    assert!(
+        app_order.contains("HUAWEICLOUD_SDK_REGION_WORKSPACEAPP_XX_NEW_1"),
+        "{app_order}"
     );
 }
 
@@ -126,17 +195,76 @@ fn environment_overrides_apply_per_service() {
     );
 
     // An override makes an otherwise unknown region usable; only the first of a list
-    // is used (no fail-over for orders). The v1 order follows the Workspace endpoint.
+    // is used (no fail-over for orders). The v1 order does not follow the Workspace
+    // override (as in the official SDKs): it needs its own.
+    let workspace_only = [(
+        "HUAWEICLOUD_SDK_REGION_WORKSPACE_XX_NEW_1",
+        "https://ws.example/base, https://fallback.example",
+    )];
+    let endpoints = resolve("xx-new-1", RegionPolicy::KnownOnly, &workspace_only).unwrap();
+    let [app_order, periodic_order, desktop_order] = outcomes(&endpoints);
+    assert_eq!(
+        [periodic_order, desktop_order],
+        ["https://ws.example/base"; 2]
+    );
+    assert!(
+        app_order.contains("HUAWEICLOUD_SDK_REGION_WORKSPACEAPP_XX_NEW_1"),
+        "{app_order}"
+    );
+    let both = [
+        workspace_only[0],
+        (
+            "HUAWEICLOUD_SDK_REGION_WORKSPACEAPP_XX_NEW_1",
+            "https://app.example",
+        ),
+    ];
+    let endpoints = resolve("xx-new-1", RegionPolicy::KnownOnly, &both).unwrap();
+    assert_eq!(
+        urls(&endpoints),
+        [
+            "https://app.example",
+            "https://ws.example/base",
+            "https://ws.example/base"
+        ]
+    );
+
+    // In a catalogued region where WorkspaceApp is on the Workspace host, a Workspace
+    // override does not move the v1 order.
     let endpoints = resolve(
-        "xx-new-1",
+        "la-south-2",
         RegionPolicy::KnownOnly,
         &[(
-            "HUAWEICLOUD_SDK_REGION_WORKSPACE_XX_NEW_1",
-            "https://ws.example/base, https://fallback.example",
+            "HUAWEICLOUD_SDK_REGION_WORKSPACE_LA_SOUTH_2",
+            "https://ws.example",
         )],
     )
     .unwrap();
-    assert_eq!(urls(&endpoints), ["https://ws.example/base"; 3]);
+    assert_eq!(
+        urls(&endpoints),
+        [
+            "https://workspace.la-south-2.myhuaweicloud.com",
+            "https://ws.example",
+            "https://ws.example"
+        ]
+    );
+    // And an override gives WorkspaceApp an endpoint where the catalogue has none.
+    let endpoints = resolve(
+        "eu-west-101",
+        RegionPolicy::KnownOnly,
+        &[(
+            "HUAWEICLOUD_SDK_REGION_WORKSPACEAPP_EU_WEST_101",
+            "https://app.example",
+        )],
+    )
+    .unwrap();
+    assert_eq!(
+        urls(&endpoints),
+        [
+            "https://app.example",
+            "https://workspace.eu-west-101.myhuaweicloud.com",
+            "https://workspace.eu-west-101.myhuaweicloud.com"
+        ]
+    );
 }
 
 #[test]
@@ -200,5 +328,44 @@ fn single_and_custom_endpoints() {
             "https://ws.example",
             "https://ws.example"
         ]
+    );
+}
+
+#[tokio::test]
+async fn the_client_refuses_the_v1_order_where_workspaceapp_is_not_listed() {
+    // Both services' overrides would otherwise come from the process environment.
+    for service in [Service::Workspace, Service::WorkspaceApp] {
+        let variable = override_variable(service, "eu-west-101");
+        assert!(std::env::var_os(&variable).is_none(), "{variable} is set");
+    }
+    let credentials = Credentials::iam_token("MIIEiam-token-VALUE")
+        .unwrap()
+        .with_project_id("0123456789abcdef0123456789abcdef")
+        .unwrap();
+    let client = OrdersClient::builder(credentials)
+        .region("eu-west-101")
+        .build()
+        .unwrap();
+    let body: types::AppOrderRequest =
+        serde_json::from_value(support::valid_body("createAppOrder")).unwrap();
+    // Refused before any connection: nothing is sent to a guessed host.
+    let error = client.create_app_order(body).await.unwrap_err();
+    let Error::InvalidRequest { message } = &error else {
+        panic!("expected InvalidRequest, got {error:?}");
+    };
+    assert!(
+        message.contains("WorkspaceApp") && message.contains("\"eu-west-101\""),
+        "{message}"
+    );
+    assert!(
+        client.generated_client(Service::WorkspaceApp).is_err(),
+        "generated client for WorkspaceApp in eu-west-101"
+    );
+    assert_eq!(
+        client
+            .generated_client(Service::Workspace)
+            .map(|_| ())
+            .map_err(|error| error.to_string()),
+        Ok(())
     );
 }

@@ -50,26 +50,17 @@ fn erratum(operation_id: &str, example: &str) -> Option<Erratum> {
         }),
         ("createDesktopOrder", "hourPackageDesktop") => Some(Erratum {
             id: "E02",
-            failures: vec![
-                (
-                    "hour_package_resources[0].create_desktops.tenantId",
-                    "unknown field `tenantId`",
-                    |body| {
-                        body["hour_package_resources"][0]["create_desktops"]
-                            .as_object_mut()
-                            .unwrap()
-                            .remove("tenantId");
-                    },
-                ),
-                (
-                    "hour_package_resources[0].create_desktops.image_type",
-                    "unknown variant `market`",
-                    |body| {
-                        body["hour_package_resources"][0]["create_desktops"]["image_type"] =
-                            json!("private");
-                    },
-                ),
-            ],
+            // `image_type: "market"` is valid: an open list (ERRATA E02).
+            failures: vec![(
+                "hour_package_resources[0].create_desktops.tenantId",
+                "unknown field `tenantId`",
+                |body| {
+                    body["hour_package_resources"][0]["create_desktops"]
+                        .as_object_mut()
+                        .unwrap()
+                        .remove("tenantId");
+                },
+            )],
         }),
         _ => None,
     }

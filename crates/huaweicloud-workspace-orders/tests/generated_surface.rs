@@ -32,6 +32,7 @@ fn show(ty: &impl ToTokens) -> String {
         .replace(":: std :: option :: ", "")
         .replace(":: std :: string :: ", "")
         .replace(":: std :: vec :: ", "")
+        .replace(":: std :: borrow :: ", "")
         .replace(":: std :: result :: ", "")
         .replace("crate :: generated :: types :: ", "")
         .replace("crate :: constrained :: ", "")
@@ -67,6 +68,28 @@ fn types_surface(types: &[Item], out: &mut String) {
                 }
                 Fields::Unit => out.push_str(&format!("struct {};\n", s.ident)),
             },
+            // The known values of an open list: its associated constants.
+            Item::Impl(imp) if imp.trait_.is_none() => {
+                let consts: Vec<String> = imp
+                    .items
+                    .iter()
+                    .filter_map(|member| match member {
+                        syn2::ImplItem::Const(c) if is_public(&c.vis) && c.ident != "KNOWN" => {
+                            let expr = c.expr.to_token_stream().to_string();
+                            let value = expr.split('"').nth(1).unwrap_or(&expr).to_string();
+                            Some(format!("    const {} = {value:?}", c.ident))
+                        }
+                        _ => None,
+                    })
+                    .collect();
+                if !consts.is_empty() {
+                    out.push_str(&format!(
+                        "known values of {} {{\n{}\n}}\n",
+                        show(&imp.self_ty),
+                        consts.join(",\n")
+                    ));
+                }
+            }
             Item::Enum(e) if is_public(&e.vis) => {
                 let variants: Vec<String> = e
                     .variants

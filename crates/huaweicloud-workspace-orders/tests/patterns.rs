@@ -29,9 +29,30 @@ fn spec_patterns(value: &Value, found: &mut BTreeSet<String>) {
 
 /// The characters that can change a pattern's answer: every ASCII character it
 /// names and its neighbours, and characters outside ASCII (two, three and four
-/// bytes in UTF-8), plus a space and a NUL.
+/// bytes in UTF-8, at the ends of each length and around the surrogates), plus a
+/// space and a NUL.
 fn alphabet(pattern: &str) -> Vec<char> {
-    let mut chars = BTreeSet::from(['\0', ' ', 'a', 'Z', '5', '_', '-', 'é', '日', '😀']);
+    let mut chars = BTreeSet::from([
+        '\0',
+        ' ',
+        'a',
+        'Z',
+        '5',
+        '_',
+        '-',
+        'é',
+        '日',
+        '😀',
+        '\u{7f}',
+        '\u{80}',
+        '\u{7ff}',
+        '\u{800}',
+        '\u{d7ff}',
+        '\u{e000}',
+        '\u{ffff}',
+        '\u{10000}',
+        '\u{10ffff}',
+    ]);
     for c in pattern.chars().filter(char::is_ascii) {
         let b = c as u8;
         for n in [b.saturating_sub(1), b, b.saturating_add(1)] {

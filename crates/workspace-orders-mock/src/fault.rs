@@ -122,6 +122,36 @@ impl std::str::FromStr for Fault {
     }
 }
 
+/// The directives, as they would be written (`delay=250ms; status=503`); parses back
+/// to the same fault.
+impl std::fmt::Display for Fault {
+    fn fmt(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let mut directives = Vec::new();
+        if let Some(delay) = self.delay {
+            directives.push(if delay.subsec_millis() == 0 {
+                format!("delay={}s", delay.as_secs())
+            } else {
+                format!("delay={}ms", delay.as_millis())
+            });
+        }
+        match self.outcome {
+            None => {}
+            Some(Outcome::Status(code)) => directives.push(format!("status={code}")),
+            Some(Outcome::MalformedJson) => directives.push("malformed-json".into()),
+            Some(Outcome::Html(code)) => directives.push(format!("html; status={code}")),
+            Some(Outcome::DropConnection) => directives.push("drop-connection".into()),
+        }
+        formatter.write_str(&directives.join("; "))
+    }
+}
+
+impl Fault {
+    /// Whether it changes anything (a delay or another answer).
+    pub fn is_active(&self) -> bool {
+        self.delay.is_some() || self.outcome.is_some()
+    }
+}
+
 fn parse_delay(value: &str) -> Result<Duration, String> {
     let (number, unit) = if let Some(number) = value.strip_suffix("ms") {
         (number, Duration::from_millis(1))
@@ -179,6 +209,24 @@ mod tests {
             }
         );
         assert_eq!(parse("").unwrap(), Fault::default());
+    }
+
+    #[test]
+    fn faults_print_as_the_directives_that_parse_back_to_them() {
+        for text in [
+            "status=503",
+            "delay=2s",
+            "delay=250ms; malformed-json",
+            "html; status=504",
+            "delay=1500ms; drop-connection",
+        ] {
+            let fault = parse(text).unwrap();
+            assert_eq!(fault.to_string(), text);
+            assert_eq!(parse(&fault.to_string()), Ok(fault));
+            assert!(fault.is_active());
+        }
+        assert_eq!(Fault::default().to_string(), "");
+        assert!(!Fault::default().is_active());
     }
 
     #[test]

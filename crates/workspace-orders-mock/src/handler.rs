@@ -8,6 +8,7 @@
 use std::pin::Pin;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::Duration;
 
 use axum::body::{Body, HttpBody};
 use axum::extract::{Extension, Request, State};
@@ -21,6 +22,7 @@ use crate::fault::{FAULT_HEADER, Fault, Outcome};
 use crate::orders::{AcceptedOrder, Ledger};
 use crate::server::ConnectionControl;
 use crate::spec::{Operation, Route, Spec};
+use crate::strict_json::{self, JsonError};
 
 /// The header a client sends its project id in, besides the path.
 const PROJECT_ID_HEADER: &str = "x-project-id";
@@ -34,6 +36,7 @@ pub struct Shared {
     pub auth: AuthConfig,
     pub fault: Fault,
     pub max_body_bytes: usize,
+    pub request_timeout: Duration,
     pub ledger: Arc<Ledger>,
     pub requests: AtomicU64,
 }
@@ -209,7 +212,23 @@ pub async fn handle(
         Some(Outcome::DropConnection) => return connection.drop_now().await,
     }
 
-    let body = match read_limited(body, shared.max_body_bytes, &parts.headers).await {
+    let read = read_limited(body, shared.max_body_bytes, &parts.headers);
+    let Ok(read) = tokio::time::timeout(shared.request_timeout, read).await else {
+        let mut response = reply(ErrorAnswer::new(
+            StatusCode::REQUEST_TIMEOUT,
+            "MOCK.RequestTimeout",
+            format!(
+                "the request body was not complete within {} ms of its head",
+                shared.request_timeout.as_millis()
+            ),
+        ));
+        // The rest of the body may never come: the connection ends with this answer.
+        response
+            .headers_mut()
+            .insert(header::CONNECTION, HeaderValue::from_static("close"));
+        return response;
+    };
+    let body = match read {
         Ok(body) => body,
         Err(ReadError::TooLarge) => {
             let mut response = reply(ErrorAnswer::new(
@@ -341,8 +360,13 @@ fn check_body(operation: &Operation, headers: &HeaderMap, body: &[u8]) -> Result
             ));
         }
     }
-    let document: Value = serde_json::from_slice(body)
-        .map_err(|error| format!("invalid request: the body is not JSON: {error}"))?;
+    let document = strict_json::parse(body).map_err(|error| match error {
+        JsonError::Syntax(error) => format!("invalid request: the body is not JSON: {error}"),
+        JsonError::DuplicateKey { path, line, column } => format!(
+            "invalid request body (1 field): {path}: is given more than once \
+             (line {line} column {column}); a key may appear once per object"
+        ),
+    })?;
     let failures = schema.failures(&document);
     if failures.is_empty() {
         Ok(document)

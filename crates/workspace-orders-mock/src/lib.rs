@@ -8,12 +8,20 @@
 //! translated to JSON Schema, see [`schema`]). It authenticates an `X-Auth-Token` or an
 //! `SDK-HMAC-SHA256` signature ([`signature`], a separate implementation from the
 //! client's signer). A valid order is answered `200 {"order_id": "CS…"}` and recorded
-//! once ([`MockHandle::accepted_orders`]).
+//! once: the most recent ones are kept ([`MockHandle::accepted_orders`]) and all are
+//! counted ([`MockHandle::order_totals`]), so memory stays flat under load.
+//!
+//! The body must be JSON as strict as the client's: a key given twice in one object,
+//! or an integer field written `50.0` or `5e1`, is refused. A path parameter (the
+//! project id) has only ASCII letters, digits, `-` and `_`, as the client checks.
+//! A client that does not send its request head, or its body, within
+//! [`MockConfig::request_timeout`] is cut off.
 //!
 //! Answers other than success use the operation's documented error body
 //! (`error_code`, `error_msg`, and `error_detail` where documented):
 //! 400 invalid request (the message names every failing field path), 401 not
-//! authenticated, 404 unknown path, 405 wrong method, 413 body too large.
+//! authenticated, 404 unknown path, 405 wrong method, 408 body not sent in time,
+//! 413 body too large.
 //!
 //! # Faults (mock-only)
 //!
@@ -47,11 +55,12 @@ pub mod schema;
 mod server;
 pub mod signature;
 pub mod spec;
+pub mod strict_json;
 
 pub use auth::{AccessKey, AuthConfig, Principal};
 pub use fault::{FAULT_HEADER, Fault, Outcome};
-pub use orders::AcceptedOrder;
+pub use orders::{AcceptedOrder, DEFAULT_KEPT_ORDERS, OrderTotals};
 pub use server::{
-    ConnectionControl, DEFAULT_ACCESS_KEY, DEFAULT_SECRET_KEY, DEFAULT_TOKEN, MockConfig,
-    MockHandle, MockServer, StartError,
+    ConnectionControl, DEFAULT_ACCESS_KEY, DEFAULT_REQUEST_TIMEOUT, DEFAULT_SECRET_KEY,
+    DEFAULT_TOKEN, MockConfig, MockHandle, MockServer, StartError,
 };

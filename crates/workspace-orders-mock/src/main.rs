@@ -6,7 +6,8 @@ use std::time::Duration;
 
 use clap::Parser;
 use workspace_orders_mock::{
-    AccessKey, DEFAULT_ACCESS_KEY, DEFAULT_SECRET_KEY, DEFAULT_TOKEN, Fault, MockConfig, MockServer,
+    AccessKey, DEFAULT_ACCESS_KEY, DEFAULT_KEPT_ORDERS, DEFAULT_SECRET_KEY, DEFAULT_TOKEN, Fault,
+    MockConfig, MockServer,
 };
 
 /// A local mock of the Huawei Cloud Workspace order APIs that validates every request
@@ -43,6 +44,31 @@ struct Args {
     /// Largest accepted difference between X-Sdk-Date and the clock, in seconds.
     #[arg(long, default_value_t = 15 * 60)]
     max_clock_skew_secs: u64,
+    /// Close a connection whose request head does not arrive within this time (also
+    /// an idle kept-alive one), and answer 408 to a body not complete this long after
+    /// its head: e.g. "30s" or "500ms".
+    #[arg(long, value_name = "DURATION", default_value = "30s", value_parser = parse_timeout)]
+    request_timeout: Duration,
+    /// How many accepted orders to keep in memory (the most recent); all are counted.
+    #[arg(long, value_name = "N", default_value_t = DEFAULT_KEPT_ORDERS)]
+    keep_orders: usize,
+}
+
+fn parse_timeout(text: &str) -> Result<Duration, String> {
+    let (number, unit) = if let Some(number) = text.strip_suffix("ms") {
+        (number, Duration::from_millis(1))
+    } else if let Some(number) = text.strip_suffix('s') {
+        (number, Duration::from_secs(1))
+    } else {
+        return Err(format!("{text:?} needs a unit: 500ms or 30s"));
+    };
+    let digits = !number.is_empty() && number.bytes().all(|byte| byte.is_ascii_digit());
+    match number.parse::<u32>() {
+        Ok(count) if digits && count > 0 => Ok(unit * count),
+        _ => Err(format!(
+            "{text:?} is not a positive whole number of ms or s"
+        )),
+    }
 }
 
 fn config(args: Args) -> MockConfig {
@@ -50,6 +76,8 @@ fn config(args: Args) -> MockConfig {
         port: args.port,
         max_body_bytes: args.max_body_bytes,
         fault: args.fault.unwrap_or_default(),
+        request_timeout: args.request_timeout,
+        kept_orders: args.keep_orders,
         ..MockConfig::default()
     };
     config.auth.max_clock_skew = Duration::from_secs(args.max_clock_skew_secs);
@@ -66,6 +94,12 @@ fn config(args: Args) -> MockConfig {
     } else {
         eprintln!(
             "accepting the test credentials: X-Auth-Token {DEFAULT_TOKEN:?}, or AK {DEFAULT_ACCESS_KEY:?} with SK {DEFAULT_SECRET_KEY:?}"
+        );
+    }
+    if config.fault.is_active() {
+        eprintln!(
+            "fault active: {} for every request without an X-Mock-Fault header (send X-Mock-Fault: \"\" for a normal answer)",
+            config.fault
         );
     }
     config

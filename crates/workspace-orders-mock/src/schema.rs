@@ -12,6 +12,10 @@ use std::collections::{BTreeMap, BTreeSet};
 use serde_json::{Map, Value, json};
 
 const COMPONENTS_PREFIX: &str = "#/components/schemas/";
+/// A keyword of our own, added to integer schemas: the number must be written as an
+/// integer. JSON Schema's `integer` admits `50.0` and `5e1`; the client's typed
+/// deserialization (and a Java or Go service parsing into an int) does not.
+const INTEGER_LITERAL: &str = "mockIntegerLiteral";
 const DEFINITIONS_PREFIX: &str = "#/definitions/";
 
 /// Keywords of the OpenAPI schema object that are not JSON Schema validation keywords.
@@ -126,6 +130,16 @@ pub fn to_json_schema(schema: &Value, location: &str) -> Result<Value, SchemaErr
         out.entry("minimum").or_insert_with(|| json!(low));
         out.entry("maximum").or_insert_with(|| json!(high));
     }
+    let integer_only = match out.get("type") {
+        Some(Value::String(kind)) => kind == "integer",
+        Some(Value::Array(kinds)) => {
+            kinds.contains(&json!("integer")) && !kinds.contains(&json!("number"))
+        }
+        _ => false,
+    };
+    if integer_only {
+        out.insert(INTEGER_LITERAL.to_owned(), Value::Bool(true));
+    }
 
     if object.get("nullable") == Some(&Value::Bool(true)) {
         match out.get_mut("type") {
@@ -192,6 +206,7 @@ impl Validator {
         });
         let inner = jsonschema::draft7::options()
             .should_validate_formats(true)
+            .with_keyword(INTEGER_LITERAL, integer_literal)
             .build(&document)
             .map_err(|error| SchemaError {
                 location: location.to_owned(),
@@ -238,6 +253,42 @@ impl Validator {
                 message: messages.into_iter().collect::<Vec<_>>().join(" and "),
             })
             .collect()
+    }
+}
+
+/// The [`INTEGER_LITERAL`] keyword: a number parsed from `50.0` or `5e1` is a float.
+struct IntegerLiteral;
+
+// The signature is the one `with_keyword` requires, error type included.
+#[allow(clippy::result_large_err)]
+fn integer_literal<'a>(
+    _: &'a Map<String, Value>,
+    _: &'a Value,
+    _: jsonschema::paths::Location,
+) -> Result<Box<dyn jsonschema::Keyword>, jsonschema::ValidationError<'a>> {
+    Ok(Box::new(IntegerLiteral))
+}
+
+impl jsonschema::Keyword for IntegerLiteral {
+    fn validate<'i>(
+        &self,
+        instance: &'i Value,
+        location: &jsonschema::paths::LazyLocation,
+    ) -> Result<(), jsonschema::ValidationError<'i>> {
+        if self.is_valid(instance) {
+            Ok(())
+        } else {
+            Err(jsonschema::ValidationError::custom(
+                jsonschema::paths::Location::new(),
+                location.into(),
+                instance,
+                format!("{instance} is not written as an integer (write 50, not 50.0 or 5e1)"),
+            ))
+        }
+    }
+
+    fn is_valid(&self, instance: &Value) -> bool {
+        !instance.as_number().is_some_and(serde_json::Number::is_f64)
     }
 }
 
@@ -362,6 +413,34 @@ mod tests {
         assert!(validator.failures(&json!(2_147_483_647)).is_empty());
         assert_eq!(validator.failures(&json!(2_147_483_648_i64)).len(), 1);
         assert_eq!(validator.failures(&json!(-2_147_483_649_i64)).len(), 1);
+    }
+
+    #[test]
+    fn integers_written_as_floats_are_refused() {
+        let validator = validator(
+            json!({ "type": "object", "properties": {
+                "count": { "type": "integer" },
+                "maybe": { "type": "integer", "nullable": true },
+                "ratio": { "type": "number" },
+            } }),
+            json!({}),
+        );
+        let body: Value =
+            serde_json::from_str(r#"{ "count": 50.0, "maybe": 5e1, "ratio": 50.0 }"#).unwrap();
+        let failures = validator.failures(&body);
+        let paths: Vec<&str> = failures.iter().map(|f| f.path.as_str()).collect();
+        assert_eq!(paths, ["count", "maybe"]);
+        for failure in &failures {
+            assert!(
+                failure
+                    .message
+                    .contains("50.0 is not written as an integer (write 50, not 50.0 or 5e1)"),
+                "{failure}"
+            );
+        }
+        let body: Value =
+            serde_json::from_str(r#"{ "count": 50, "maybe": null, "ratio": 5e1 }"#).unwrap();
+        assert!(validator.failures(&body).is_empty());
     }
 
     #[test]

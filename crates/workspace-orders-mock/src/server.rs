@@ -24,7 +24,7 @@ use tower_service::Service;
 use crate::auth::{AccessKey, AuthConfig, DEFAULT_MAX_CLOCK_SKEW};
 use crate::fault::Fault;
 use crate::handler::{Shared, handle};
-use crate::orders::{AcceptedOrder, Ledger};
+use crate::orders::{AcceptedOrder, DEFAULT_KEPT_ORDERS, Ledger, OrderTotals};
 use crate::spec::{Spec, SpecError};
 
 /// How long [`MockHandle::shutdown`] lets requests in flight finish.
@@ -36,6 +36,8 @@ pub const DEFAULT_TOKEN: &str = "mock-token";
 pub const DEFAULT_ACCESS_KEY: &str = "MOCKACCESSKEY";
 /// The secret key of [`DEFAULT_ACCESS_KEY`] (a mock-only value).
 pub const DEFAULT_SECRET_KEY: &str = "mock-secret-key";
+/// How long a client may take to send a request head, and then its body.
+pub const DEFAULT_REQUEST_TIMEOUT: Duration = Duration::from_secs(30);
 
 /// How a [`MockServer`] is set up.
 #[derive(Debug, Clone)]
@@ -50,11 +52,20 @@ pub struct MockConfig {
     pub max_body_bytes: usize,
     /// The OpenAPI document to serve; `None` serves the embedded one.
     pub spec: Option<String>,
+    /// How many accepted orders [`MockHandle::accepted_orders`] keeps (the most
+    /// recent); [`MockHandle::order_totals`] counts all of them.
+    pub kept_orders: usize,
+    /// A connection whose request head is not complete this long after the connection
+    /// opened (or after the previous answer, on a kept-alive connection) is closed;
+    /// a request whose body is not complete this long after its head is answered
+    /// `408` and its connection closed. Stalled clients cannot hold connections.
+    pub request_timeout: Duration,
 }
 
 impl Default for MockConfig {
     /// A free port, [`DEFAULT_TOKEN`] and [`DEFAULT_ACCESS_KEY`]/[`DEFAULT_SECRET_KEY`],
-    /// no fault, bodies up to 1 MiB, the embedded spec.
+    /// no fault, bodies up to 1 MiB, the embedded spec, the last
+    /// [`DEFAULT_KEPT_ORDERS`] orders kept, [`DEFAULT_REQUEST_TIMEOUT`].
     fn default() -> Self {
         Self {
             port: 0,
@@ -70,6 +81,8 @@ impl Default for MockConfig {
             fault: Fault::default(),
             max_body_bytes: 1024 * 1024,
             spec: None,
+            kept_orders: DEFAULT_KEPT_ORDERS,
+            request_timeout: DEFAULT_REQUEST_TIMEOUT,
         }
     }
 }
@@ -126,18 +139,19 @@ impl MockServer {
             port: config.port,
             source,
         })?;
-        let ledger = Arc::new(Ledger::default());
+        let ledger = Arc::new(Ledger::new(config.kept_orders));
         let shared = Arc::new(Shared {
             spec,
             auth: config.auth,
             fault: config.fault,
             max_body_bytes: config.max_body_bytes,
+            request_timeout: config.request_timeout,
             ledger: Arc::clone(&ledger),
             requests: AtomicU64::new(0),
         });
         let router = Router::new().fallback(handle).with_state(shared);
         let (stop, stopped) = oneshot::channel();
-        let task = tokio::spawn(serve(listener, router, stopped));
+        let task = tokio::spawn(serve(listener, router, config.request_timeout, stopped));
         Ok(MockHandle {
             address,
             ledger,
@@ -147,7 +161,12 @@ impl MockServer {
     }
 }
 
-async fn serve(listener: TcpListener, router: Router, mut stopped: oneshot::Receiver<()>) {
+async fn serve(
+    listener: TcpListener,
+    router: Router,
+    request_timeout: Duration,
+    mut stopped: oneshot::Receiver<()>,
+) {
     let graceful = GracefulShutdown::new();
     loop {
         let stream = tokio::select! {
@@ -176,8 +195,11 @@ async fn serve(listener: TcpListener, router: Router, mut stopped: oneshot::Rece
                 }
             })
         };
+        // hyper's head timeout runs from the connection's start and again from each
+        // answer, so it also ends idle kept-alive connections; the handler bounds the body.
         let connection = hyper::server::conn::http1::Builder::new()
             .timer(TokioTimer::new())
+            .header_read_timeout(request_timeout)
             .serve_connection(TokioIo::new(stream), service);
         let connection = graceful.watch(connection);
         tokio::spawn(async move {
@@ -216,9 +238,15 @@ impl MockHandle {
         self.address
     }
 
-    /// Every order accepted so far, each once, in the order they were accepted.
+    /// The most recent accepted orders (at most [`MockConfig::kept_orders`]), each
+    /// once, oldest first.
     pub fn accepted_orders(&self) -> Vec<AcceptedOrder> {
         self.ledger.snapshot()
+    }
+
+    /// Counts of every order accepted so far, including those no longer kept.
+    pub fn order_totals(&self) -> OrderTotals {
+        self.ledger.totals()
     }
 
     /// Stops accepting connections, lets requests in flight finish (up to 10 s), and

@@ -127,6 +127,10 @@ impl Operation {
     }
 
     /// Checks path parameters against their schemas; each failure names the parameter.
+    ///
+    /// Besides its schema, a value must be one plain path segment: ASCII letters,
+    /// digits, `-` and `_`, what the client accepts for a project id. `..`, `%2F` or a
+    /// space would address another path at a real gateway.
     pub fn check_parameters(&self, values: &[(String, String)]) -> Vec<String> {
         let mut failures = Vec::new();
         for parameter in &self.parameters {
@@ -134,6 +138,14 @@ impl Operation {
                 Some((_, value)) if value.is_empty() => {
                     failures.push(format!(
                         "path parameter {}: must not be empty",
+                        parameter.name
+                    ));
+                }
+                Some((_, value))
+                    if let Some(bad) = value.chars().find(|c| !is_segment_char(*c)) =>
+                {
+                    failures.push(format!(
+                        "path parameter {}: {value:?} contains {bad:?}; only ASCII letters, digits, '-' and '_' are allowed",
                         parameter.name
                     ));
                 }
@@ -150,6 +162,11 @@ impl Operation {
         }
         failures
     }
+}
+
+/// The characters the client allows in a project id (`validate_project_id`).
+fn is_segment_char(c: char) -> bool {
+    c.is_ascii_alphanumeric() || c == '-' || c == '_'
 }
 
 impl RequestBody {

@@ -214,3 +214,74 @@ fn a_port_in_use_is_reported() {
         "{stderr}"
     );
 }
+
+/// Issue 15: a fault given on the command line is announced before serving, so
+/// someone who forgot it does not take its answers for the mock's.
+#[test]
+fn an_active_fault_is_announced_at_start_up() {
+    for (args, announced) in [
+        (
+            &["--fault", "status=500"][..],
+            Some("fault active: status=500 for every request without an X-Mock-Fault header"),
+        ),
+        (
+            &["--fault", "delay=250ms;drop-connection"][..],
+            Some("fault active: delay=250ms; drop-connection for every request"),
+        ),
+        (&["--fault", ""][..], None),
+        (&[][..], None),
+    ] {
+        let mut process = start(&[&["--port", "0"][..], args].concat());
+        // The announcement comes before the listening line; stop it to read stderr whole.
+        let _ = process.child.kill();
+        let _ = process.child.wait();
+        let mut stderr = String::new();
+        process
+            .child
+            .stderr
+            .take()
+            .unwrap()
+            .read_to_string(&mut stderr)
+            .unwrap();
+        match announced {
+            Some(line) => assert!(stderr.contains(line), "{args:?}: {stderr}"),
+            None => assert!(!stderr.contains("fault"), "{args:?}: {stderr}"),
+        }
+    }
+}
+
+#[test]
+fn bad_request_timeouts_are_named_and_nothing_listens() {
+    for (value, expected) in [
+        ("30", "\"30\" needs a unit: 500ms or 30s"),
+        ("0s", "\"0s\" is not a positive whole number of ms or s"),
+        ("1.5s", "\"1.5s\" is not a positive whole number of ms or s"),
+        ("+1ms", "\"+1ms\" is not a positive whole number of ms or s"),
+    ] {
+        let mut child = Command::new(BINARY)
+            .args(["--port", "0", &format!("--request-timeout={value}")])
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        // A value taken for valid would start a server: give up after 10 s instead of waiting.
+        let mut exited = false;
+        for _ in 0..100 {
+            if child.try_wait().unwrap().is_some() {
+                exited = true;
+                break;
+            }
+            std::thread::sleep(std::time::Duration::from_millis(100));
+        }
+        if !exited {
+            let _ = child.kill();
+        }
+        let output = child.wait_with_output().unwrap();
+        assert!(exited, "{value} was accepted");
+        assert!(!output.status.success(), "{value}");
+        assert!(output.stdout.is_empty(), "{value}");
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert!(stderr.contains(expected), "{value}: {stderr}");
+    }
+}

@@ -103,7 +103,12 @@ async fn many_clients_at_once_every_accepted_order_recorded_exactly_once() {
     let spec = spec();
     let periodic = valid_body(&spec, "createPeriodicOrder");
     let desktop = valid_body(&spec, "createDesktopOrder");
-    let mock = MockServer::start(MockConfig::default()).await.unwrap();
+    // Keep every order, to check each one (the default keeps only the most recent).
+    let config = MockConfig {
+        kept_orders: CLIENTS * ORDERS_PER_CLIENT,
+        ..MockConfig::default()
+    };
+    let mock = MockServer::start(config).await.unwrap();
     let base_url = mock.base_url();
 
     let mut tasks = Vec::new();
@@ -204,5 +209,13 @@ async fn many_clients_at_once_every_accepted_order_recorded_exactly_once() {
         assert_eq!(order.principal, principal, "{marker}");
     }
     assert_eq!(seen.len(), placed.len(), "every placed order is recorded");
+    let totals = mock.order_totals();
+    assert_eq!(totals.accepted, placed.len() as u64);
+    assert_eq!(totals.by_token + totals.by_access_key, totals.accepted);
+    assert_eq!(
+        totals.by_operation.values().sum::<u64>(),
+        totals.accepted,
+        "{totals:?}"
+    );
     mock.shutdown().await;
 }

@@ -88,6 +88,7 @@ enum Kind {
     InvalidRequest,
     Connect,
     Transport,
+    Timeout,
     Api,
     UnexpectedStatus,
     InvalidBody,
@@ -111,6 +112,7 @@ fn failure<E: ApiErrorBody + std::fmt::Debug>(error: Error<E>) -> Failure {
         Error::InvalidRequest { .. } => (Kind::InvalidRequest, None, false),
         Error::Connect { .. } => (Kind::Connect, None, false),
         Error::Transport { source } => (Kind::Transport, None, source.is_timeout()),
+        Error::Timeout { source, .. } => (Kind::Timeout, None, source.is_timeout()),
         Error::Api { body, .. } => (Kind::Api, body.error_code().map(str::to_owned), false),
         Error::UnexpectedStatus { .. } => (Kind::UnexpectedStatus, None, false),
         Error::InvalidBody { .. } => (Kind::InvalidBody, None, false),
@@ -327,7 +329,7 @@ async fn a_delay_longer_than_the_clients_timeout_is_a_transport_timeout() {
     let failure = place(&client, &operation.id, &valid_body(&spec, &operation.id))
         .await
         .unwrap_err();
-    assert_eq!(failure.kind, Kind::Transport, "{}", failure.display);
+    assert_eq!(failure.kind, Kind::Timeout, "{}", failure.display);
     assert!(failure.timeout, "{}", failure.display);
     assert_eq!(failure.outcome, Outcome::Unknown);
     drop(mock);

@@ -65,11 +65,11 @@ pub fn desktop_order(
         );
     }
     let root_volume: types::PeriodicSystemVolume = types::PeriodicSystemVolume::builder()
-        .type_(DiskTypeV2::Sas)
+        .type_(DiskTypeV2::SAS)
         .size(BoundedInteger::new(80)?)
         .try_into()?;
     let data_volume: types::PeriodicDataVolume = types::PeriodicDataVolume::builder()
-        .type_(DiskTypeV2::Ssd)
+        .type_(DiskTypeV2::SSD)
         .size(BoundedInteger::new(100)?)
         .try_into()?;
     let tag: types::Tag = types::Tag::builder()
@@ -81,7 +81,7 @@ pub fn desktop_order(
             .desktop_type(DesktopType::Dedicated)
             .desktops(Some(BoundedVec::new(built)?))
             .product_id(PRODUCT_ID)
-            .image_type(DesktopImageType::Gold)
+            .image_type(DesktopImageType::GOLD)
             .image_id(IMAGE_ID)
             .root_volume(root_volume)
             .data_volumes(vec![data_volume])
@@ -97,7 +97,7 @@ pub fn desktop_order(
         .create_desktops(Some(create_desktops))
         .try_into()?;
     Ok(types::PeriodicOrderRequest::builder()
-        .type_(PeriodicOrderRequestType::CreateDesktops)
+        .type_(PeriodicOrderRequestType::CREATE_DESKTOPS)
         .enterprise_project_id(Some("0".to_owned()))
         .resources(vec![resource])
         .try_into()?)

@@ -113,17 +113,31 @@ pub struct Constrained {
 /// Every field under `schema` whose schema carries `minimum`, `maximum`,
 /// `multipleOf`, `minItems` or `maxItems`.
 pub fn constrained_fields(spec: &Value, schema: &Value) -> Vec<Constrained> {
+    fields_having(
+        spec,
+        schema,
+        &["minimum", "maximum", "multipleOf", "minItems", "maxItems"],
+    )
+}
+
+/// Every field under `schema` whose (resolved) schema carries one of
+/// `keywords`.
+pub fn fields_having(spec: &Value, schema: &Value, keywords: &[&str]) -> Vec<Constrained> {
     let mut found = Vec::new();
-    walk(spec, schema, &mut Vec::new(), &mut found);
+    walk(spec, schema, keywords, &mut Vec::new(), &mut found);
     found
 }
 
-fn walk(spec: &Value, schema: &Value, steps: &mut Vec<Step>, found: &mut Vec<Constrained>) {
+fn walk(
+    spec: &Value,
+    schema: &Value,
+    keywords: &[&str],
+    steps: &mut Vec<Step>,
+    found: &mut Vec<Constrained>,
+) {
     let schema = resolve(spec, schema);
-    let constrained = ["minimum", "maximum", "multipleOf", "minItems", "maxItems"]
-        .iter()
-        .any(|k| schema.get(k).is_some());
-    if constrained && !steps.is_empty() {
+    let having = keywords.iter().any(|k| schema.get(k).is_some());
+    if having && !steps.is_empty() {
         found.push(Constrained {
             steps: steps.clone(),
             schema: schema.clone(),
@@ -131,13 +145,13 @@ fn walk(spec: &Value, schema: &Value, steps: &mut Vec<Step>, found: &mut Vec<Con
     }
     if let Some(items) = schema.get("items") {
         steps.push(Step::Item);
-        walk(spec, items, steps, found);
+        walk(spec, items, keywords, steps, found);
         steps.pop();
     }
     if let Some(properties) = schema.get("properties").and_then(Value::as_object) {
         for (name, property) in properties {
             steps.push(Step::Field(name.clone()));
-            walk(spec, property, steps, found);
+            walk(spec, property, keywords, steps, found);
             steps.pop();
         }
     }

@@ -429,12 +429,11 @@ pub fn errata_correction(example: &Example) -> Option<serde_json::Value> {
                 resource["create_services"]["update_access_agent"] = serde_json::json!(true);
             }
         }
-        // E02: no `tenantId` member; `image_type` is `private | gold`.
+        // E02: no `tenantId` member (`image_type: "market"` is valid: an open list).
         ("createDesktopOrder", "hourPackageDesktop") => {
             for resource in value["hour_package_resources"].as_array_mut().unwrap() {
                 let desktops = resource["create_desktops"].as_object_mut().unwrap();
                 desktops.remove("tenantId");
-                desktops.insert("image_type".into(), serde_json::json!("private"));
             }
         }
         _ => return None,

@@ -185,19 +185,16 @@ pub fn erratum(operation_id: &str, example: &str) -> Option<Erratum> {
                 body["resources"][0]["create_services"]["update_access_agent"] = json!(true)
             },
         }),
-        // E02: tenantId is in no table; image_type "market" is not in this page's list.
+        // E02: tenantId is in no table nor SDK model; image_type "market" is valid (an
+        // open list: the SDK and the Terraform provider accept it).
         ("createDesktopOrder", "hourPackageDesktop") => Some(Erratum {
             id: "E02",
-            failing: &[
-                "hour_package_resources[0].create_desktops.image_type",
-                "hour_package_resources[0].create_desktops.tenantId",
-            ],
+            failing: &["hour_package_resources[0].create_desktops.tenantId"],
             fix: |body| {
                 let desktops = &mut body["hour_package_resources"][0]["create_desktops"];
                 if let Some(fields) = desktops.as_object_mut() {
                     fields.remove("tenantId");
                 }
-                desktops["image_type"] = json!("private");
             },
         }),
         _ => None,

@@ -1,0 +1,250 @@
+//! The OpenAPI document, embedded at build time: the operations' request examples,
+//! corrected where `openapi/ERRATA.md` says the page's example breaks its own tables,
+//! and the top-level shape of each request body (for guessing the operation).
+
+use std::sync::OnceLock;
+
+use huaweicloud_workspace_orders::operation::Operation;
+use serde_json::{Value, json};
+
+/// `openapi/workspace-orders.json`, the JSON rendering `cargo xtask generate` writes.
+const SPEC_JSON: &str = include_str!("../../../openapi/workspace-orders.json");
+
+/// The parsed document; the embedded text is checked by the tests, so a failure here
+/// is a build of a broken checkout.
+fn document() -> &'static Value {
+    static DOCUMENT: OnceLock<Value> = OnceLock::new();
+    DOCUMENT.get_or_init(|| serde_json::from_str(SPEC_JSON).unwrap_or(Value::Null))
+}
+
+/// Follows a local `$ref` (`#/components/...`), once.
+fn resolve(node: &Value) -> &Value {
+    match node.get("$ref").and_then(Value::as_str) {
+        Some(reference) => reference
+            .strip_prefix('#')
+            .and_then(|pointer| document().pointer(pointer))
+            .unwrap_or(&Value::Null),
+        None => node,
+    }
+}
+
+/// The spec's operation object for `operation`.
+fn operation_object(operation: Operation) -> Option<&'static Value> {
+    document()["paths"].as_object()?.values().find_map(|item| {
+        item.as_object()?.values().find(|op| {
+            op.get("operationId").and_then(Value::as_str) == Some(operation.operation_id())
+        })
+    })
+}
+
+/// The JSON request body's media object of `operation`.
+fn request_media(operation: Operation) -> Option<&'static Value> {
+    let body = resolve(operation_object(operation)?.get("requestBody")?);
+    body.get("content")?.get("application/json")
+}
+
+/// The (resolved) request body schema of `operation`.
+pub fn request_schema(operation: Operation) -> Option<&'static Value> {
+    Some(resolve(request_media(operation)?.get("schema")?))
+}
+
+/// A correction of a page's example that contradicts the page's own tables.
+struct Erratum {
+    id: &'static str,
+    operation: Operation,
+    example: &'static str,
+    /// What the correction does, as ERRATA.md describes it.
+    what: &'static str,
+    fix: fn(&mut Value),
+}
+
+/// The examples `openapi/ERRATA.md` says are refused as documented, with the
+/// correction it gives.
+const ERRATA: &[Erratum] = &[
+    Erratum {
+        id: "E01",
+        operation: Operation::CreateAppOrder,
+        example: "createApps",
+        what: "update_access_agent sent as the boolean true, as the table types it",
+        fix: |body| {
+            if let Some(services) = body.pointer_mut("/resources/0/create_services") {
+                services["update_access_agent"] = json!(true);
+            }
+        },
+    },
+    Erratum {
+        id: "E02",
+        operation: Operation::CreateDesktopOrder,
+        example: "hourPackageDesktop",
+        what: "tenantId (in no table) dropped, image_type private instead of market",
+        fix: |body| {
+            if let Some(desktops) = body.pointer_mut("/hour_package_resources/0/create_desktops") {
+                if let Some(fields) = desktops.as_object_mut() {
+                    fields.remove("tenantId");
+                }
+                desktops["image_type"] = json!("private");
+            }
+        },
+    },
+];
+
+/// One request example of the spec, in the form the client accepts.
+#[derive(Debug, Clone)]
+pub struct Example {
+    pub operation: Operation,
+    pub name: String,
+    pub summary: String,
+    pub body: Value,
+    /// `(ERRATA id, what was corrected)` when the page's example had to be corrected.
+    pub corrected: Option<(&'static str, &'static str)>,
+}
+
+/// The request examples of `operation`, in the spec's order.
+pub fn examples(operation: Operation) -> Vec<Example> {
+    let Some(examples) = request_media(operation)
+        .and_then(|media| media.get("examples"))
+        .and_then(Value::as_object)
+    else {
+        return Vec::new();
+    };
+    examples
+        .iter()
+        .map(|(name, example)| {
+            let example = resolve(example);
+            let mut body = example["value"].clone();
+            let erratum = ERRATA
+                .iter()
+                .find(|e| e.operation == operation && e.example == name);
+            if let Some(erratum) = erratum {
+                (erratum.fix)(&mut body);
+            }
+            Example {
+                operation,
+                name: name.clone(),
+                summary: example["summary"].as_str().unwrap_or_default().to_owned(),
+                body,
+                corrected: erratum.map(|e| (e.id, e.what)),
+            }
+        })
+        .collect()
+}
+
+/// The operations whose request body `body` can be, judged by its top level: every
+/// required member present, no unknown member, and a `type` inside the operation's
+/// enum where it has one.
+pub fn candidate_operations(body: &Value) -> Vec<Operation> {
+    let Some(members) = body.as_object() else {
+        return Vec::new();
+    };
+    Operation::ALL
+        .into_iter()
+        .filter(|&operation| {
+            let Some(schema) = request_schema(operation) else {
+                return false;
+            };
+            let properties = schema["properties"].as_object();
+            let known = |name: &str| properties.is_some_and(|p| p.contains_key(name));
+            let required_present = schema["required"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .filter_map(Value::as_str)
+                .all(|name| members.contains_key(name));
+            let type_fits = match (members.get("type"), properties.and_then(|p| p.get("type"))) {
+                (Some(value), Some(type_schema)) => match resolve(type_schema).get("enum") {
+                    Some(Value::Array(allowed)) => allowed.contains(value),
+                    _ => true,
+                },
+                _ => true,
+            };
+            required_present && type_fits && members.keys().all(|name| known(name))
+        })
+        .collect()
+}
+
+/// The operation named on the command line.
+pub fn operation_label(operation: Operation) -> &'static str {
+    match operation {
+        Operation::CreateAppOrder => "app",
+        Operation::CreatePeriodicOrder => "periodic",
+        Operation::CreateDesktopOrder => "desktop",
+        // `Operation` is non-exhaustive; a new one gets its operationId.
+        other => other.operation_id(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::check::check;
+
+    #[tokio::test]
+    async fn every_example_is_accepted_by_the_client_and_guessed_right() {
+        let mut count = 0;
+        for operation in Operation::ALL {
+            for example in examples(operation) {
+                let text = example.body.to_string();
+                let checked = check(&text, None).await.unwrap();
+                assert_eq!(
+                    checked.problems,
+                    [],
+                    "{} / {}",
+                    operation.operation_id(),
+                    example.name
+                );
+                assert_eq!(checked.operation, Some(operation), "{}", example.name);
+                count += 1;
+            }
+        }
+        assert!(count >= 4, "the spec lost examples: {count}");
+    }
+
+    /// The corrections are needed (the documented example is refused exactly where
+    /// ERRATA.md says) and enough (the corrected one passes, above).
+    #[tokio::test]
+    async fn each_correction_fixes_what_errata_names() {
+        let expected: &[(&str, &[&str])] = &[
+            (
+                "E01",
+                &["$.resources[0].create_services.update_access_agent"],
+            ),
+            (
+                "E02",
+                &[
+                    "$.hour_package_resources[0].create_desktops.image_type",
+                    "$.hour_package_resources[0].create_desktops.tenantId",
+                ],
+            ),
+        ];
+        assert_eq!(ERRATA.len(), expected.len());
+        for (erratum, (id, paths)) in ERRATA.iter().zip(expected) {
+            assert_eq!(erratum.id, *id);
+            let media = request_media(erratum.operation).unwrap();
+            let documented = resolve(&media["examples"][erratum.example])["value"].clone();
+            let checked = check(&documented.to_string(), Some(erratum.operation))
+                .await
+                .unwrap();
+            let mut found: Vec<&str> = checked.problems.iter().map(|p| p.path.as_str()).collect();
+            found.sort();
+            assert_eq!(found, *paths, "{id}");
+        }
+    }
+
+    #[test]
+    fn the_top_level_tells_the_operation_apart() {
+        let only = |body: Value| candidate_operations(&body);
+        assert_eq!(
+            only(json!({"type": "createApps", "resources": []})),
+            [Operation::CreateAppOrder]
+        );
+        assert_eq!(
+            only(json!({"type": "addVolumes", "resources": []})),
+            [Operation::CreatePeriodicOrder]
+        );
+        assert_eq!(
+            only(json!({"hour_package_resources": []})),
+            [Operation::CreateDesktopOrder]
+        );
+        assert_eq!(only(json!({"resources": []})), []);
+    }
+}
