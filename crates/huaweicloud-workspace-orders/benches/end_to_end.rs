@@ -201,7 +201,8 @@ fn client_headers(auth: Auth, url: &Url, body: &[u8]) -> Result<HeaderMap, Box<d
 /// The settings OrdersClient uses by default; `pooled` keeps idle connections for
 /// reuse instead of opening one per request.
 fn http_client(pooled: bool) -> reqwest::Result<reqwest::Client> {
-    let builder = reqwest::Client::builder()
+    let builder = huaweicloud_workspace_orders::client::http_client_builder()
+        .unwrap()
         .connect_timeout(Duration::from_secs(10))
         .timeout(Duration::from_secs(60))
         .redirect(reqwest::redirect::Policy::none())

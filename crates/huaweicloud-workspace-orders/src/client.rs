@@ -60,6 +60,18 @@ pub struct OrdersClient {
     transport: Transport,
 }
 
+/// A `reqwest` client builder with this crate's TLS set-up: rustls with the `ring`
+/// crypto provider and the platform's roots.
+///
+/// This crate turns on reqwest's rustls support without a default crypto provider
+/// (aws-lc-rs builds slowly), so in a program where nothing else picks one, building a
+/// plain `reqwest::Client::builder()` panics. Start clients for
+/// [`OrdersClientBuilder::http_client`], or any other, from this builder instead.
+pub fn http_client_builder() -> Result<reqwest::ClientBuilder, BuildError> {
+    let tls = crate::tls::client_config(&[]).map_err(BuildError::Tls)?;
+    Ok(reqwest::Client::builder().tls_backend_preconfigured(tls))
+}
+
 /// Why an [`OrdersClient`] could not be built.
 #[derive(Debug)]
 #[non_exhaustive]
@@ -196,7 +208,8 @@ impl OrdersClientBuilder {
     /// applies. It should not follow redirects, retry requests, pool connections or
     /// send plain http through a proxy. Without this client's connection probe, a
     /// total timeout that runs out while connecting is reported as
-    /// [`Error::Timeout`] (outcome unknown) rather than [`Error::Connect`].
+    /// [`Error::Timeout`] (outcome unknown) rather than [`Error::Connect`]. Start it
+    /// from [`http_client_builder`] for this crate's TLS set-up.
     pub fn http_client(mut self, client: reqwest::Client) -> Self {
         self.http = Some(client);
         self
