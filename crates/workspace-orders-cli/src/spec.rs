@@ -76,13 +76,12 @@ const ERRATA: &[Erratum] = &[
         id: "E02",
         operation: Operation::CreateDesktopOrder,
         example: "hourPackageDesktop",
-        what: "tenantId (in no table) dropped, image_type private instead of market",
+        what: "tenantId (in no table and no SDK model) dropped",
         fix: |body| {
-            if let Some(desktops) = body.pointer_mut("/hour_package_resources/0/create_desktops") {
-                if let Some(fields) = desktops.as_object_mut() {
-                    fields.remove("tenantId");
-                }
-                desktops["image_type"] = json!("private");
+            if let Some(Value::Object(desktops)) =
+                body.pointer_mut("/hour_package_resources/0/create_desktops")
+            {
+                desktops.remove("tenantId");
             }
         },
     },
@@ -130,8 +129,10 @@ pub fn examples(operation: Operation) -> Vec<Example> {
 }
 
 /// The operations whose request body `body` can be, judged by its top level: every
-/// required member present, no unknown member, and a `type` inside the operation's
-/// enum where it has one.
+/// required member present, no unknown member, and a `type` among the operation's
+/// listed values where it lists them. An open list (`x-extensible-enum`) accepts other
+/// values too, but only a listed one tells the operations apart: a body with an
+/// unlisted `type` is not guessed (`--operation` says which it is).
 pub fn candidate_operations(body: &Value) -> Vec<Operation> {
     let Some(members) = body.as_object() else {
         return Vec::new();
@@ -151,10 +152,16 @@ pub fn candidate_operations(body: &Value) -> Vec<Operation> {
                 .filter_map(Value::as_str)
                 .all(|name| members.contains_key(name));
             let type_fits = match (members.get("type"), properties.and_then(|p| p.get("type"))) {
-                (Some(value), Some(type_schema)) => match resolve(type_schema).get("enum") {
-                    Some(Value::Array(allowed)) => allowed.contains(value),
-                    _ => true,
-                },
+                (Some(value), Some(type_schema)) => {
+                    let type_schema = resolve(type_schema);
+                    match type_schema
+                        .get("enum")
+                        .or_else(|| type_schema.get("x-extensible-enum"))
+                    {
+                        Some(Value::Array(listed)) => listed.contains(value),
+                        _ => true,
+                    }
+                }
                 _ => true,
             };
             required_present && type_fits && members.keys().all(|name| known(name))
@@ -210,10 +217,7 @@ mod tests {
             ),
             (
                 "E02",
-                &[
-                    "$.hour_package_resources[0].create_desktops.image_type",
-                    "$.hour_package_resources[0].create_desktops.tenantId",
-                ],
+                &["$.hour_package_resources[0].create_desktops.tenantId"],
             ),
         ];
         assert_eq!(ERRATA.len(), expected.len());

@@ -28,7 +28,8 @@ fn examples_are_listed_and_printed_valid_with_the_errata_corrections_marked() {
     assert!(printed.stderr.contains("ERRATA.md E02"), "{printed:?}");
     let body: Value = serde_json::from_str(&printed.stdout).unwrap();
     let desktops = &body["hour_package_resources"][0]["create_desktops"];
-    assert_eq!(desktops["image_type"], "private");
+    // E02 no longer corrects the image type: `market` is valid (an open list).
+    assert_eq!(desktops["image_type"], "market");
     assert!(desktops.get("tenantId").is_none());
 
     let json = run(&["example", "--operation", "app", "--output", "json"], &[]).json();

@@ -214,7 +214,7 @@ fn no_connection_is_not_placed() {
     );
     assert_eq!(run.code, 1, "{run:?}");
     assert!(
-        run.stderr.contains("could not connect, nothing was sent"),
+        run.stderr.contains("could not connect; nothing was sent"),
         "{run:?}"
     );
     assert!(run.stderr.contains("no order was placed"), "{run:?}");

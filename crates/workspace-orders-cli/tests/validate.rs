@@ -15,7 +15,7 @@ const THREE_PROBLEMS: &str = r#"{
         "desktop_id": "8d049b4e-4f1e-4ed5-b3a9-a7f0f15658a7",
         "volumes": [
           { "type": "SAS", "size": 55 },
-          { "type": "SAX", "size": 50, "colour": "red" }
+          { "type": 5, "size": 50, "colour": "red" }
         ]
       }
     }
@@ -33,10 +33,10 @@ fn every_problem_is_reported_with_its_place_and_path() {
             "{bad}:8:36: $.resources[0].add_volumes.volumes[0].size: 55 is not a multiple of 10"
         ),
         format!(
-            "{bad}:9:21: $.resources[0].add_volumes.volumes[1].type: \"SAX\" is not one of [\"SAS\",\"SSD\",\"GPSSD\"]"
+            "{bad}:9:21: $.resources[0].add_volumes.volumes[1].type: 5 is not of type \"string\""
         ),
         format!(
-            "{bad}:9:40: $.resources[0].add_volumes.volumes[1].colour: unknown member \"colour\": the spec does not list it"
+            "{bad}:9:36: $.resources[0].add_volumes.volumes[1].colour: unknown member \"colour\": the spec does not list it"
         ),
         format!("{bad}: 3 problems (createPeriodicOrder, guessed from the body)"),
     ];
