@@ -138,7 +138,10 @@ fn pattern_checks(c: &mut Criterion) {
     let names = [
         (
             "user_name",
-            inputs.iter().map(|d| d.user_name.clone()).collect::<Vec<_>>(),
+            inputs
+                .iter()
+                .map(|d| d.user_name.clone())
+                .collect::<Vec<_>>(),
         ),
         (
             "computer_name",
