@@ -190,6 +190,17 @@ fn generate_client(
                 .join("\n")
         );
     }
+    crate::pattern_checks::apply(&mut file).map_err(|problems| {
+        anyhow!(
+            "patterns the generator cannot compile to byte-wise checks:\n{}",
+            problems
+                .iter()
+                .map(|p| format!("  {}: {p}", spec_path.display()))
+                .collect::<Vec<_>>()
+                .join("\n")
+        )
+    })?;
+    crate::schema_derive_feature::apply(&mut file);
     Ok(prettyplease::unparse(&file))
 }
 

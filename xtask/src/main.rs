@@ -11,6 +11,8 @@ mod docs;
 mod extensible_enums;
 mod generate;
 mod operations;
+mod pattern_checks;
+mod schema_derive_feature;
 mod spec;
 mod string_schemas;
 

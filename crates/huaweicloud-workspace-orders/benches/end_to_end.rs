@@ -38,7 +38,6 @@ use huaweicloud_workspace_orders::{ClientContext, Credentials, OrdersClient, typ
 use reqwest::header::{ACCEPT, CONTENT_TYPE, HeaderMap, HeaderValue};
 use reqwest::{Method, StatusCode, Url};
 use serde_json::json;
-use time::OffsetDateTime;
 
 use common::{PROJECT_ID, desktop_inputs, desktop_order};
 use mock_server::MockServer;
@@ -194,7 +193,7 @@ fn client_headers(auth: Auth, url: &Url, body: &[u8]) -> Result<HeaderMap, Box<d
     ClientContext::new(auth.credentials()?).prepare(
         &mut request,
         "create_periodic_order",
-        OffsetDateTime::now_utc(),
+        std::time::SystemTime::now(),
     )?;
     Ok(request.headers().clone())
 }
@@ -202,7 +201,8 @@ fn client_headers(auth: Auth, url: &Url, body: &[u8]) -> Result<HeaderMap, Box<d
 /// The settings OrdersClient uses by default; `pooled` keeps idle connections for
 /// reuse instead of opening one per request.
 fn http_client(pooled: bool) -> reqwest::Result<reqwest::Client> {
-    let builder = reqwest::Client::builder()
+    let builder = huaweicloud_workspace_orders::client::http_client_builder()
+        .unwrap()
         .connect_timeout(Duration::from_secs(10))
         .timeout(Duration::from_secs(60))
         .redirect(reqwest::redirect::Policy::none())

@@ -61,7 +61,7 @@ fn sign(to_sign: ToSign) -> Result<serde_json::Value, String> {
         &mut request,
         &to_sign.access_key,
         to_sign.secret_key.as_bytes(),
-        time::OffsetDateTime::UNIX_EPOCH,
+        std::time::UNIX_EPOCH,
     )
     .map_err(|error| error.to_string())?;
     let authorization = request

@@ -2,6 +2,7 @@
 //! authenticated, with safe transport defaults and errors that keep the response.
 
 use std::ffi::OsString;
+use std::fmt;
 use std::net::{Ipv4Addr, Ipv6Addr, SocketAddr};
 use std::sync::Arc;
 use std::time::Duration;
@@ -60,28 +61,71 @@ pub struct OrdersClient {
     transport: Transport,
 }
 
+/// A `reqwest` client builder with this crate's TLS set-up: rustls with the `ring`
+/// crypto provider and the platform's roots.
+///
+/// This crate turns on reqwest's rustls support without a default crypto provider
+/// (aws-lc-rs builds slowly), so in a program where nothing else picks one, building a
+/// plain `reqwest::Client::builder()` panics. Start clients for
+/// [`OrdersClientBuilder::http_client`], or any other, from this builder instead.
+pub fn http_client_builder() -> Result<reqwest::ClientBuilder, BuildError> {
+    let tls = crate::tls::client_config(&[]).map_err(BuildError::Tls)?;
+    Ok(reqwest::Client::builder().tls_backend_preconfigured(tls))
+}
+
 /// Why an [`OrdersClient`] could not be built.
-#[derive(Debug, thiserror::Error)]
+#[derive(Debug)]
 #[non_exhaustive]
 pub enum BuildError {
     /// Neither a region nor a base URL was given.
-    #[error("no endpoint: call region(..), base_url(..) or endpoints(..)")]
     NoEndpoint,
     /// The region or base URL cannot be used.
-    #[error(transparent)]
-    Endpoint(#[from] EndpointError),
+    Endpoint(EndpointError),
     /// The HTTP client could not be set up (TLS roots, for instance).
-    #[error("the HTTP client could not be built: {0}")]
-    Http(#[source] reqwest::Error),
+    Http(reqwest::Error),
+    /// The TLS configuration was refused (an extra root certificate that does not
+    /// parse, for instance).
+    Tls(rustls::Error),
     /// A proxy variable of the environment cannot be used (its value is not shown:
     /// it may carry the proxy's password).
-    #[error("{variable}: {problem}")]
     Proxy {
         /// The environment variable.
         variable: String,
         /// What is wrong with it.
         problem: String,
     },
+}
+
+impl fmt::Display for BuildError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            BuildError::NoEndpoint => {
+                f.write_str("no endpoint: call region(..), base_url(..) or endpoints(..)")
+            }
+            BuildError::Endpoint(error) => error.fmt(f),
+            BuildError::Http(error) => write!(f, "the HTTP client could not be built: {error}"),
+            BuildError::Tls(error) => write!(f, "TLS set-up: {error}"),
+            BuildError::Proxy { variable, problem } => write!(f, "{variable}: {problem}"),
+        }
+    }
+}
+
+impl std::error::Error for BuildError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            // Transparent: the endpoint error is this error's message.
+            BuildError::Endpoint(error) => error.source(),
+            BuildError::Http(error) => Some(error),
+            BuildError::Tls(error) => Some(error),
+            BuildError::NoEndpoint | BuildError::Proxy { .. } => None,
+        }
+    }
+}
+
+impl From<EndpointError> for BuildError {
+    fn from(error: EndpointError) -> Self {
+        BuildError::Endpoint(error)
+    }
 }
 
 enum Target {
@@ -98,6 +142,7 @@ pub struct OrdersClientBuilder {
     timeout: Duration,
     max_response_bytes: usize,
     http: Option<reqwest::Client>,
+    extra_roots: Vec<Vec<u8>>,
 }
 
 impl OrdersClientBuilder {
@@ -141,6 +186,15 @@ impl OrdersClientBuilder {
         self
     }
 
+    /// Also trusts the DER-encoded CA certificate `der` (a private CA, a TLS-inspecting
+    /// proxy, a test server), in addition to the platform's roots. A certificate that
+    /// does not parse makes [`build`](Self::build) fail with [`BuildError::Tls`].
+    /// Ignored with [`http_client`](Self::http_client).
+    pub fn add_root_certificate_der(mut self, der: impl Into<Vec<u8>>) -> Self {
+        self.extra_roots.push(der.into());
+        self
+    }
+
     /// Longest response body read (default [`DEFAULT_MAX_RESPONSE_BYTES`]); reading
     /// stops there and the call fails with [`Error::ResponseTooLarge`] (outcome
     /// unknown unless the status is 401 or 403).
@@ -155,7 +209,8 @@ impl OrdersClientBuilder {
     /// applies. It should not follow redirects, retry requests, pool connections or
     /// send plain http through a proxy. Without this client's connection probe, a
     /// total timeout that runs out while connecting is reported as
-    /// [`Error::Timeout`] (outcome unknown) rather than [`Error::Connect`].
+    /// [`Error::Timeout`] (outcome unknown) rather than [`Error::Connect`]. Start it
+    /// from [`http_client_builder`] for this crate's TLS set-up.
     pub fn http_client(mut self, client: reqwest::Client) -> Self {
         self.http = Some(client);
         self
@@ -180,6 +235,9 @@ impl OrdersClientBuilder {
             ),
             None => {
                 let mut builder = reqwest::Client::builder()
+                    .tls_backend_preconfigured(
+                        crate::tls::client_config(&self.extra_roots).map_err(BuildError::Tls)?,
+                    )
                     .connect_timeout(self.connect_timeout)
                     .timeout(self.timeout)
                     .redirect(reqwest::redirect::Policy::none())
@@ -274,6 +332,7 @@ impl OrdersClient {
             timeout: DEFAULT_TIMEOUT,
             max_response_bytes: DEFAULT_MAX_RESPONSE_BYTES,
             http: None,
+            extra_roots: Vec::new(),
         }
     }
 

@@ -15,7 +15,6 @@
 //! assert_eq!(error.to_string(), "85 is not a multiple of 10");
 //! ```
 
-use std::borrow::Cow;
 use std::fmt;
 use std::ops::Deref;
 
@@ -138,6 +137,7 @@ impl<'de, const MIN: i64, const MAX: i64, const STEP: i64> Deserialize<'de>
     }
 }
 
+#[cfg(feature = "schemars")]
 impl<const MIN: i64, const MAX: i64, const STEP: i64> schemars::JsonSchema
     for BoundedInteger<MIN, MAX, STEP>
 {
@@ -145,8 +145,8 @@ impl<const MIN: i64, const MAX: i64, const STEP: i64> schemars::JsonSchema
         format!("BoundedInteger_{MIN}_{MAX}_{STEP}")
     }
 
-    fn schema_id() -> Cow<'static, str> {
-        Cow::Owned(Self::schema_name())
+    fn schema_id() -> std::borrow::Cow<'static, str> {
+        std::borrow::Cow::Owned(Self::schema_name())
     }
 
     fn is_referenceable() -> bool {
@@ -254,6 +254,7 @@ impl<'de, T: Deserialize<'de>, const MIN: usize, const MAX: usize> Deserialize<'
     }
 }
 
+#[cfg(feature = "schemars")]
 impl<T: schemars::JsonSchema, const MIN: usize, const MAX: usize> schemars::JsonSchema
     for BoundedVec<T, MIN, MAX>
 {
@@ -261,8 +262,8 @@ impl<T: schemars::JsonSchema, const MIN: usize, const MAX: usize> schemars::Json
         format!("BoundedVec_{}_{MIN}_{MAX}", T::schema_name())
     }
 
-    fn schema_id() -> Cow<'static, str> {
-        Cow::Owned(format!("BoundedVec<{}, {MIN}, {MAX}>", T::schema_id()))
+    fn schema_id() -> std::borrow::Cow<'static, str> {
+        std::borrow::Cow::Owned(format!("BoundedVec<{}, {MIN}, {MAX}>", T::schema_id()))
     }
 
     fn is_referenceable() -> bool {
@@ -339,6 +340,7 @@ mod tests {
         assert!(error.to_string().contains("at least 1 required"), "{error}");
     }
 
+    #[cfg(feature = "schemars")]
     #[test]
     fn json_schema_states_the_limits() {
         let schema = schemars::schema_for!(DiskGb);

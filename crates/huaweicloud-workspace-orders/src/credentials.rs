@@ -69,12 +69,19 @@ pub struct Credentials {
 
 /// Why credentials were refused: names the setting (an environment variable or an
 /// argument), never its value.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("{setting}: {problem}")]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CredentialsError {
     setting: String,
     problem: String,
 }
+
+impl std::fmt::Display for CredentialsError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}: {}", self.setting, self.problem)
+    }
+}
+
+impl std::error::Error for CredentialsError {}
 
 impl CredentialsError {
     fn new(setting: &str, problem: impl Into<String>) -> Self {

@@ -247,15 +247,10 @@ pub enum RegionPolicy {
 }
 
 /// Why no endpoint could be chosen.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum EndpointError {
     /// The region is not in the catalogue and was not opted in.
-    #[error(
-        "unknown Workspace region {region:?}; known regions: {known}; set {variable} to its \
-         endpoint or allow unknown regions explicitly",
-        known = WORKSPACE_REGIONS.join(", ")
-    )]
     UnknownRegion {
         /// The region asked for.
         region: String,
@@ -264,14 +259,6 @@ pub enum EndpointError {
     },
     /// The catalogue lists the region, or it was opted in, but no official SDK lists
     /// the service there, and no override gives its endpoint.
-    #[error(
-        "{service} (which serves {operations}) is not available in region {region:?}: no \
-         official SDK lists it there ({service} regions: {known}); set {variable} to its \
-         endpoint if the service exists there",
-        service = service.name(),
-        operations = operations_of(*service),
-        known = service.known_regions().join(", ")
-    )]
     ServiceNotInRegion {
         /// The region asked for.
         region: String,
@@ -281,10 +268,8 @@ pub enum EndpointError {
         variable: String,
     },
     /// The region id is not lower-case letters, digits and single `-`.
-    #[error("region id {0:?} is malformed: expected lower-case letters, digits and '-'")]
     MalformedRegion(String),
     /// A base URL (argument or environment variable) cannot be used.
-    #[error("{setting}: {problem}")]
     InvalidUrl {
         /// Where the URL came from.
         setting: String,
@@ -292,6 +277,40 @@ pub enum EndpointError {
         problem: String,
     },
 }
+
+impl std::fmt::Display for EndpointError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            EndpointError::UnknownRegion { region, variable } => write!(
+                f,
+                "unknown Workspace region {region:?}; known regions: {}; set {variable} to its \
+                 endpoint or allow unknown regions explicitly",
+                WORKSPACE_REGIONS.join(", ")
+            ),
+            EndpointError::ServiceNotInRegion {
+                region,
+                service,
+                variable,
+            } => write!(
+                f,
+                "{} (which serves {}) is not available in region {region:?}: no official SDK \
+                 lists it there ({} regions: {}); set {variable} to its endpoint if the service \
+                 exists there",
+                service.name(),
+                operations_of(*service),
+                service.name(),
+                service.known_regions().join(", ")
+            ),
+            EndpointError::MalformedRegion(region) => write!(
+                f,
+                "region id {region:?} is malformed: expected lower-case letters, digits and '-'"
+            ),
+            EndpointError::InvalidUrl { setting, problem } => write!(f, "{setting}: {problem}"),
+        }
+    }
+}
+
+impl std::error::Error for EndpointError {}
 
 /// A validated base URL: `https` (or `http` to a loopback host), a host, an
 /// optional path stem, no credentials, query or fragment; kept without a trailing `/`

@@ -19,14 +19,8 @@ use progenitor_client::{encode_path, ClientHooks, OperationInfo, RequestBuilderE
 #[allow(clippy::all)]
 pub mod types {
     ///Disk order request.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        Default,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     #[serde(deny_unknown_fields)]
     pub struct AppAddVolumes {
         ///Service ID.
@@ -42,13 +36,8 @@ pub mod types {
         }
     }
     ///Cloud service to order.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     #[serde(deny_unknown_fields)]
     pub struct AppCreateServices {
         ///AZ in which the cloud service is created; a random AZ is used if none is given. See ListAvailabilityZone (`GET /v1/{project_id}/availability-zone`).
@@ -104,9 +93,9 @@ pub mod types {
         Hash,
         Ord,
         PartialEq,
-        PartialOrd,
-        schemars::JsonSchema
+        PartialOrd
     )]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub enum AppCreateServicesOsType {
         Linux,
         Windows,
@@ -148,13 +137,8 @@ pub mod types {
         }
     }
     ///Data disk of a cloud application server.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     #[serde(deny_unknown_fields)]
     pub struct AppDataVolume {
         ///ID of the storage pool used by the ECS system disk.
@@ -171,14 +155,8 @@ pub mod types {
         }
     }
     ///NIC information (not used yet).
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        Default,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     #[serde(deny_unknown_fields)]
     pub struct AppNic {
         ///IP address.
@@ -194,14 +172,8 @@ pub mod types {
         }
     }
     ///Error body of createAppOrder.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        Default,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct AppOrderError {
         ///Error code, which is returned upon failure.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -216,13 +188,8 @@ pub mod types {
         }
     }
     ///Request body of createAppOrder.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     #[serde(deny_unknown_fields)]
     pub struct AppOrderRequest {
         ///Yearly/monthly resource objects.
@@ -247,9 +214,9 @@ pub mod types {
         Hash,
         Ord,
         PartialEq,
-        PartialOrd,
-        schemars::JsonSchema
+        PartialOrd
     )]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub enum AppOrderRequestType {
         #[serde(rename = "createApps")]
         CreateApps,
@@ -289,13 +256,8 @@ pub mod types {
         }
     }
     ///A yearly/monthly resource of a createApps order.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     #[serde(deny_unknown_fields)]
     pub struct AppOrderResource {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -321,14 +283,8 @@ pub mod types {
         }
     }
     ///Response to a successful createApps order.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        Default,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct AppOrderResponse {
         ///Order ID.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -340,14 +296,8 @@ pub mod types {
         }
     }
     ///Security group (reserved, not used currently).
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        Default,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     #[serde(deny_unknown_fields)]
     pub struct AppSecurityGroup {
         ///Security group ID.
@@ -363,13 +313,8 @@ pub mod types {
         }
     }
     ///System disk of a cloud application server.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     #[serde(deny_unknown_fields)]
     pub struct AppSystemVolume {
         ///ID of the storage pool used by the ECS system disk.
@@ -386,13 +331,8 @@ pub mod types {
         }
     }
     ///Request body for enabling desktop network access.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     #[serde(deny_unknown_fields)]
     pub struct ApplyDesktopsInternet {
         ///Bandwidth size in Mbit/s, 1 to 2,000 by default (the range may vary by region; the console shows the available range).
@@ -412,14 +352,8 @@ pub mod types {
         }
     }
     ///Input parameter of the shared VPC Direct Connect.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        Default,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     #[serde(deny_unknown_fields)]
     pub struct ApplySharedVpcDedicatedParam {
         ///Shared VPC Direct Connect address specified by the tenant.
@@ -438,13 +372,8 @@ pub mod types {
         }
     }
     ///Request body for enabling Workspace bandwidth.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     #[serde(deny_unknown_fields)]
     pub struct ApplySubnetBandwidthReq {
         ///Workspace bandwidth name.
@@ -477,9 +406,9 @@ pub mod types {
         Hash,
         Ord,
         PartialEq,
-        PartialOrd,
-        schemars::JsonSchema
+        PartialOrd
     )]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub enum ApplySubnetBandwidthReqChargeMode {
         #[serde(rename = "wks_bandwidth")]
         WksBandwidth,
@@ -528,14 +457,8 @@ pub mod types {
         }
     }
     ///A desktop to assign and its user.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        Default,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     #[serde(deny_unknown_fields)]
     pub struct AttachInstancesDesktopInfo {
         ///Users to whom the desktop is assigned; valid only when a multi-user desktop is assigned to several users.
@@ -594,11 +517,7 @@ pub mod types {
             if value.chars().count() < 1usize {
                 return Err("shorter than 1 characters".into());
             }
-            static PATTERN: ::std::sync::LazyLock<::regress::Regex> = ::std::sync::LazyLock::new(||
-            {
-                ::regress::Regex::new("^[A-Za-z]([A-Za-z0-9_-]*[A-Za-z0-9_])?$").unwrap()
-            });
-            if PATTERN.find(value).is_none() {
+            if !self::pattern_checks::pattern_0(value) {
                 return Err(
                     "doesn't match pattern \"^[A-Za-z]([A-Za-z0-9_-]*[A-Za-z0-9_])?$\""
                         .into(),
@@ -663,9 +582,7 @@ pub mod types {
             if value.chars().count() < 1usize {
                 return Err("shorter than 1 characters".into());
             }
-            static PATTERN: ::std::sync::LazyLock<::regress::Regex> = ::std::sync::LazyLock::new(||
-            { ::regress::Regex::new("^[A-Za-z0-9][A-Za-z0-9_-]*$").unwrap() });
-            if PATTERN.find(value).is_none() {
+            if !self::pattern_checks::pattern_1(value) {
                 return Err(
                     "doesn't match pattern \"^[A-Za-z0-9][A-Za-z0-9_-]*$\"".into(),
                 );
@@ -703,14 +620,8 @@ pub mod types {
         }
     }
     ///Request for assigning desktops to users.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        Default,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     #[serde(deny_unknown_fields)]
     pub struct AttachInstancesReq {
         ///ID of the policy that generates desktop names. A desktop name, if specified, takes precedence.
@@ -737,13 +648,8 @@ pub mod types {
         }
     }
     ///A user or user group to whom a desktop is assigned.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     #[serde(deny_unknown_fields)]
     pub struct AttachInstancesUserInfo {
         ///Domain to which the user belongs.
@@ -775,9 +681,9 @@ pub mod types {
         Hash,
         Ord,
         PartialEq,
-        PartialOrd,
-        schemars::JsonSchema
+        PartialOrd
     )]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub enum AttachInstancesUserInfoType {
         #[serde(rename = "USER")]
         User,
@@ -844,9 +750,7 @@ pub mod types {
             if value.chars().count() < 1usize {
                 return Err("shorter than 1 characters".into());
             }
-            static PATTERN: ::std::sync::LazyLock<::regress::Regex> = ::std::sync::LazyLock::new(||
-            { ::regress::Regex::new("^[A-Za-z0-9_\\u0080-\\uFFFF-]+$").unwrap() });
-            if PATTERN.find(value).is_none() {
+            if !self::pattern_checks::pattern_2(value) {
                 return Err(
                     "doesn't match pattern \"^[A-Za-z0-9_\\u0080-\\uFFFF-]+$\"".into(),
                 );
@@ -884,13 +788,8 @@ pub mod types {
         }
     }
     ///A user or user group authorized to use a desktop pool.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     #[serde(deny_unknown_fields)]
     pub struct AuthorizedObjects {
         ///Creation time.
@@ -923,9 +822,9 @@ pub mod types {
         Hash,
         Ord,
         PartialEq,
-        PartialOrd,
-        schemars::JsonSchema
+        PartialOrd
     )]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub enum AuthorizedObjectsObjectType {
         #[serde(rename = "USER")]
         User,
@@ -1004,6 +903,7 @@ pub mod types {
                 .map_err(|e| { <D::Error as ::serde::de::Error>::custom(e.to_string()) })
         }
     }
+    #[cfg(feature = "schemars")]
     impl ::schemars::JsonSchema for AutoRenew {
         fn schema_name() -> ::std::string::String {
             "AutoRenew".to_string()
@@ -1025,14 +925,8 @@ pub mod types {
         }
     }
     ///Auto scaling policy of a desktop pool.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        Default,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     #[serde(deny_unknown_fields)]
     pub struct AutoscalePolicy {
         ///Whether automatic fault isolation is enabled (official SDK AutoscalePolicy; not in the page's table).
@@ -1076,9 +970,9 @@ pub mod types {
         Hash,
         Ord,
         PartialEq,
-        PartialOrd,
-        schemars::JsonSchema
+        PartialOrd
     )]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub enum AutoscalePolicyAutoscaleType {
         #[serde(rename = "ACCESS_CREATED")]
         AccessCreated,
@@ -1123,13 +1017,8 @@ pub mod types {
         }
     }
     ///Request for creating a desktop pool.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     #[serde(deny_unknown_fields)]
     pub struct CreateDesktopPoolReq {
         ///Users or user groups to authorize.
@@ -1225,9 +1114,7 @@ pub mod types {
             if value.chars().count() < 1usize {
                 return Err("shorter than 1 characters".into());
             }
-            static PATTERN: ::std::sync::LazyLock<::regress::Regex> = ::std::sync::LazyLock::new(||
-            { ::regress::Regex::new("^[A-Za-z0-9\\u0080-\\uFFFF-]+$").unwrap() });
-            if PATTERN.find(value).is_none() {
+            if !self::pattern_checks::pattern_3(value) {
                 return Err(
                     "doesn't match pattern \"^[A-Za-z0-9\\u0080-\\uFFFF-]+$\"".into(),
                 );
@@ -1274,9 +1161,9 @@ pub mod types {
         Hash,
         Ord,
         PartialEq,
-        PartialOrd,
-        schemars::JsonSchema
+        PartialOrd
     )]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub enum CreateDesktopPoolReqType {
         #[serde(rename = "DYNAMIC")]
         Dynamic,
@@ -1320,13 +1207,8 @@ pub mod types {
         }
     }
     ///Request body for creating exclusive hosts.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     #[serde(deny_unknown_fields)]
     pub struct CreateExclusiveHostsReq {
         ///Number of desktops to add.
@@ -1361,13 +1243,8 @@ pub mod types {
         }
     }
     ///A NIC of the desktop.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     #[serde(deny_unknown_fields)]
     pub struct DesktopNic {
         ///ID of the subnet on which the NIC works.
@@ -1379,13 +1256,8 @@ pub mod types {
         }
     }
     ///Request for creating desktops with an hourly package.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     #[serde(deny_unknown_fields)]
     pub struct DesktopOrderCreateDesktopReq {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -1480,9 +1352,9 @@ pub mod types {
         Hash,
         Ord,
         PartialEq,
-        PartialOrd,
-        schemars::JsonSchema
+        PartialOrd
     )]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub enum DesktopOrderCreateDesktopReqBuyType {
         #[serde(rename = "speed")]
         Speed,
@@ -1586,13 +1458,8 @@ pub mod types {
         }
     }
     ///Data disk of a desktop in an hourly-package order.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     #[serde(deny_unknown_fields)]
     pub struct DesktopOrderDataVolume {
         ///Number of read/write operations performed by the EVS disk per second (official SDK Volume; not in page 004's table).
@@ -1615,13 +1482,8 @@ pub mod types {
         }
     }
     ///A desktop to create and the user it is assigned to.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     #[serde(deny_unknown_fields)]
     pub struct DesktopOrderDesktop {
         ///Desktop name, which must be unique: 1 to 15 letters, Chinese characters, digits and hyphens (-), starting with a letter or digit and not ending with a hyphen; a Chinese character counts as 2. Chinese characters are in the SDK's original description, not in the English page; the pattern accepts any character from U+0080 to U+FFFF for them.
@@ -1688,14 +1550,7 @@ pub mod types {
             if value.chars().count() < 1usize {
                 return Err("shorter than 1 characters".into());
             }
-            static PATTERN: ::std::sync::LazyLock<::regress::Regex> = ::std::sync::LazyLock::new(||
-            {
-                ::regress::Regex::new(
-                        "^[A-Za-z0-9]([A-Za-z0-9\\u0080-\\uFFFF-]*[A-Za-z0-9\\u0080-\\uFFFF])?$",
-                    )
-                    .unwrap()
-            });
-            if PATTERN.find(value).is_none() {
+            if !self::pattern_checks::pattern_4(value) {
                 return Err(
                     "doesn't match pattern \"^[A-Za-z0-9]([A-Za-z0-9\\u0080-\\uFFFF-]*[A-Za-z0-9\\u0080-\\uFFFF])?$\""
                         .into(),
@@ -1759,9 +1614,7 @@ pub mod types {
             if value.chars().count() < 1usize {
                 return Err("shorter than 1 characters".into());
             }
-            static PATTERN: ::std::sync::LazyLock<::regress::Regex> = ::std::sync::LazyLock::new(||
-            { ::regress::Regex::new("^[A-Za-z0-9][A-Za-z0-9_-]*$").unwrap() });
-            if PATTERN.find(value).is_none() {
+            if !self::pattern_checks::pattern_1(value) {
                 return Err(
                     "doesn't match pattern \"^[A-Za-z0-9][A-Za-z0-9_-]*$\"".into(),
                 );
@@ -1798,14 +1651,8 @@ pub mod types {
         }
     }
     ///EIP information.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        Default,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     #[serde(deny_unknown_fields)]
     pub struct DesktopOrderEip {
         ///Bandwidth size.
@@ -1825,13 +1672,8 @@ pub mod types {
         }
     }
     ///Request body of createDesktopOrder.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     #[serde(deny_unknown_fields)]
     pub struct DesktopOrderRequest {
         ///URN of the agency authorized to billing services. Required when a yearly/monthly desktop is created or a yearly/monthly disk is added using the RAM shared key (official SDK CreateDesktopOrderRequestBody; not in page 004's table).
@@ -1851,13 +1693,8 @@ pub mod types {
         }
     }
     ///System disk of a desktop in an hourly-package order.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     #[serde(deny_unknown_fields)]
     pub struct DesktopOrderSystemVolume {
         ///Number of read/write operations performed by the EVS disk per second (official SDK Volume; not in page 004's table).
@@ -1890,9 +1727,9 @@ pub mod types {
         Hash,
         Ord,
         PartialEq,
-        PartialOrd,
-        schemars::JsonSchema
+        PartialOrd
     )]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub enum DesktopType {
         #[serde(rename = "DEDICATED")]
         Dedicated,
@@ -1946,9 +1783,9 @@ pub mod types {
         Hash,
         Ord,
         PartialEq,
-        PartialOrd,
-        schemars::JsonSchema
+        PartialOrd
     )]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub enum DesktopUserGroup {
         #[serde(rename = "sudo")]
         Sudo,
@@ -2010,9 +1847,9 @@ pub mod types {
         Hash,
         Ord,
         PartialEq,
-        PartialOrd,
-        schemars::JsonSchema
+        PartialOrd
     )]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub enum EipChargeMode {
         #[serde(rename = "TRAFFIC")]
         Traffic,
@@ -2066,9 +1903,9 @@ pub mod types {
         Hash,
         Ord,
         PartialEq,
-        PartialOrd,
-        schemars::JsonSchema
+        PartialOrd
     )]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub enum EncryptType {
         #[serde(rename = "KEEP")]
         Keep,
@@ -2116,13 +1953,8 @@ pub mod types {
         }
     }
     ///Request for expanding the desktop pool capacity.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     #[serde(deny_unknown_fields)]
     pub struct ExpandDesktopPoolOrderReq {
         ///ID of the desktop pool to expand.
@@ -2172,6 +2004,7 @@ pub mod types {
                 .map_err(|e| { <D::Error as ::serde::de::Error>::custom(e.to_string()) })
         }
     }
+    #[cfg(feature = "schemars")]
     impl ::schemars::JsonSchema for HourPackagePeriodType {
         fn schema_name() -> ::std::string::String {
             "HourPackagePeriodType".to_string()
@@ -2193,13 +2026,8 @@ pub mod types {
         }
     }
     ///An hourly package resource.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     #[serde(deny_unknown_fields)]
     pub struct HourPackageResource {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -2230,9 +2058,9 @@ pub mod types {
         Hash,
         Ord,
         PartialEq,
-        PartialOrd,
-        schemars::JsonSchema
+        PartialOrd
     )]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub enum HourPackageResourceUsedUpPolicy {
         #[serde(rename = "SHUTDOWN_OR_HIBERNATE")]
         ShutdownOrHibernate,
@@ -2277,14 +2105,8 @@ pub mod types {
         }
     }
     ///Error body of the v2 order operations.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        Default,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct OrderError {
         ///Encrypted detailed reason for rejection. Call the STS API decode-authorization-message to decrypt it.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -2305,14 +2127,8 @@ pub mod types {
         }
     }
     ///Extended parameter of the order.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        Default,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     #[serde(deny_unknown_fields)]
     pub struct OrderExtendParam {
         ///Whether to pay automatically. true: yes; false (default value): no.
@@ -2335,9 +2151,9 @@ pub mod types {
         Hash,
         Ord,
         PartialEq,
-        PartialOrd,
-        schemars::JsonSchema
+        PartialOrd
     )]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub enum OrderExtendParamIsAutoPay {
         #[serde(rename = "true")]
         True,
@@ -2381,14 +2197,8 @@ pub mod types {
         }
     }
     ///Response body for placing an order.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        Default,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct OrderResponse {
         ///Job ID, which is returned when an order is successfully placed (official SDK CreateOrderResponse and CreateDesktopOrderResponse; not in the pages' tables).
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -2403,13 +2213,8 @@ pub mod types {
         }
     }
     ///Disk order request.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     #[serde(deny_unknown_fields)]
     pub struct PeriodicAddVolumes {
         ///Desktop ID.
@@ -2423,13 +2228,8 @@ pub mod types {
         }
     }
     ///Request for creating desktops in a yearly/monthly order.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     #[serde(deny_unknown_fields)]
     pub struct PeriodicCreateDesktopReq {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -2524,9 +2324,9 @@ pub mod types {
         Hash,
         Ord,
         PartialEq,
-        PartialOrd,
-        schemars::JsonSchema
+        PartialOrd
     )]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub enum PeriodicCreateDesktopReqBuyType {
         #[serde(rename = "speed")]
         Speed,
@@ -2630,13 +2430,8 @@ pub mod types {
         }
     }
     ///Data disk in a yearly/monthly order (also used for exclusive hosts' image and storage disks, see ERRATA).
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     #[serde(deny_unknown_fields)]
     pub struct PeriodicDataVolume {
         ///Number of read/write operations performed by the EVS disk per second.
@@ -2659,13 +2454,8 @@ pub mod types {
         }
     }
     ///A desktop to create and the user it is assigned to.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     #[serde(deny_unknown_fields)]
     pub struct PeriodicDesktop {
         ///Desktop name, which must be unique: 1 to 15 letters, Chinese characters, digits and hyphens (-), starting with a letter or digit and not ending with a hyphen; a Chinese character counts as 2. Chinese characters are in the SDK's original description, not in the English page; the pattern accepts any character from U+0080 to U+FFFF for them.
@@ -2731,14 +2521,7 @@ pub mod types {
             if value.chars().count() < 1usize {
                 return Err("shorter than 1 characters".into());
             }
-            static PATTERN: ::std::sync::LazyLock<::regress::Regex> = ::std::sync::LazyLock::new(||
-            {
-                ::regress::Regex::new(
-                        "^[A-Za-z0-9]([A-Za-z0-9\\u0080-\\uFFFF-]*[A-Za-z0-9\\u0080-\\uFFFF])?$",
-                    )
-                    .unwrap()
-            });
-            if PATTERN.find(value).is_none() {
+            if !self::pattern_checks::pattern_4(value) {
                 return Err(
                     "doesn't match pattern \"^[A-Za-z0-9]([A-Za-z0-9\\u0080-\\uFFFF-]*[A-Za-z0-9\\u0080-\\uFFFF])?$\""
                         .into(),
@@ -2801,9 +2584,7 @@ pub mod types {
             if value.chars().count() < 1usize {
                 return Err("shorter than 1 characters".into());
             }
-            static PATTERN: ::std::sync::LazyLock<::regress::Regex> = ::std::sync::LazyLock::new(||
-            { ::regress::Regex::new("^[A-Za-z0-9][A-Za-z0-9_-]*$").unwrap() });
-            if PATTERN.find(value).is_none() {
+            if !self::pattern_checks::pattern_1(value) {
                 return Err(
                     "doesn't match pattern \"^[A-Za-z0-9][A-Za-z0-9_-]*$\"".into(),
                 );
@@ -2840,14 +2621,8 @@ pub mod types {
         }
     }
     ///EIP information.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        Default,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     #[serde(deny_unknown_fields)]
     pub struct PeriodicEip {
         ///Bandwidth size.
@@ -2867,13 +2642,8 @@ pub mod types {
         }
     }
     ///Request body of createPeriodicOrder.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     #[serde(deny_unknown_fields)]
     pub struct PeriodicOrderRequest {
         ///URN of the agency authorized to billing services. Required when a yearly/monthly desktop is created or a yearly/monthly disk is added using the RAM shared key.
@@ -2895,14 +2665,8 @@ pub mod types {
         }
     }
     ///A yearly/monthly resource of a v2 order; fill the member that matches the order type.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        Default,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     #[serde(deny_unknown_fields)]
     pub struct PeriodicResource {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -2941,13 +2705,8 @@ pub mod types {
         }
     }
     ///System disk of a desktop in a yearly/monthly order.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     #[serde(deny_unknown_fields)]
     pub struct PeriodicSystemVolume {
         ///Number of read/write operations performed by the EVS disk per second.
@@ -2970,13 +2729,8 @@ pub mod types {
         }
     }
     ///Request for recomposing the system disk.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     #[serde(deny_unknown_fields)]
     pub struct RebuildDesktopsReq {
         ///Time reserved for users to save data during immediate recomposing, in minutes.
@@ -3025,9 +2779,9 @@ pub mod types {
         Hash,
         Ord,
         PartialEq,
-        PartialOrd,
-        schemars::JsonSchema
+        PartialOrd
     )]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub enum RebuildDesktopsReqHandleType {
         #[serde(rename = "ONLY_FOR_EXPAND")]
         OnlyForExpand,
@@ -3086,9 +2840,9 @@ pub mod types {
         Hash,
         Ord,
         PartialEq,
-        PartialOrd,
-        schemars::JsonSchema
+        PartialOrd
     )]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub enum RebuildDesktopsReqImageType {
         #[serde(rename = "gold")]
         Gold,
@@ -3136,13 +2890,8 @@ pub mod types {
         }
     }
     ///Request for changing the number of desktops on an exclusive host.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     #[serde(deny_unknown_fields)]
     pub struct ResizeExclusiveLitesReq {
         ///Enterprise project ID, which is 0 by default.
@@ -3159,13 +2908,8 @@ pub mod types {
         }
     }
     ///A security group used by the desktop.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     #[serde(deny_unknown_fields)]
     pub struct SecurityGroupIdInfo {
         ///Security group ID.
@@ -3177,13 +2921,8 @@ pub mod types {
         }
     }
     ///A user for whom collaboration is enabled.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     #[serde(deny_unknown_fields)]
     pub struct SubscribeUserInfo {
         ///User ID.
@@ -3197,13 +2936,8 @@ pub mod types {
         }
     }
     ///Request body for subscribing to user collaboration.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     #[serde(deny_unknown_fields)]
     pub struct SubscribeUserSharerReq {
         ///SKU code of the user collaboration resource.
@@ -3252,6 +2986,7 @@ pub mod types {
                 .map_err(|e| { <D::Error as ::serde::de::Error>::custom(e.to_string()) })
         }
     }
+    #[cfg(feature = "schemars")]
     impl ::schemars::JsonSchema for SubscriptionPeriodType {
         fn schema_name() -> ::std::string::String {
             "SubscriptionPeriodType".to_string()
@@ -3276,13 +3011,8 @@ pub mod types {
         }
     }
     ///A tag.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     #[serde(deny_unknown_fields)]
     pub struct Tag {
         ///Tag key. It cannot be left blank and can contain a maximum of 128 Unicode characters: letters of any language, digits, spaces and `_.:=+-@` (the SDK; the pages list letters, digits, hyphens and underscores); no space at the start or end, and it cannot start with `_sys_`. It cannot contain `*<>,|/` (the pages also forbid `=`, which the SDK allows).
@@ -3322,9 +3052,7 @@ pub mod types {
             if value.chars().count() < 1usize {
                 return Err("shorter than 1 characters".into());
             }
-            static PATTERN: ::std::sync::LazyLock<::regress::Regex> = ::std::sync::LazyLock::new(||
-            { ::regress::Regex::new("^[^*<>,|/]*$").unwrap() });
-            if PATTERN.find(value).is_none() {
+            if !self::pattern_checks::pattern_5(value) {
                 return Err("doesn't match pattern \"^[^*<>,|/]*$\"".into());
             }
             Ok(Self(value.to_string()))
@@ -3381,9 +3109,7 @@ pub mod types {
             if value.chars().count() > 43usize {
                 return Err("longer than 43 characters".into());
             }
-            static PATTERN: ::std::sync::LazyLock<::regress::Regex> = ::std::sync::LazyLock::new(||
-            { ::regress::Regex::new("^[^*<>,|/]*$").unwrap() });
-            if PATTERN.find(value).is_none() {
+            if !self::pattern_checks::pattern_5(value) {
                 return Err("doesn't match pattern \"^[^*<>,|/]*$\"".into());
             }
             Ok(Self(value.to_string()))
@@ -3418,14 +3144,8 @@ pub mod types {
         }
     }
     ///User reset policy of a desktop pool (official SDK UserResetPolicy; not in the page's tables).
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        Default,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     #[serde(deny_unknown_fields)]
     pub struct UserResetPolicy {
         ///Whether the policy is enabled.
@@ -3441,13 +3161,8 @@ pub mod types {
         }
     }
     ///A disk of a desktop pool.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     #[serde(deny_unknown_fields)]
     pub struct VolumeInfo {
         ///ID of the disk, for operations on disks in batches.
@@ -10660,6 +10375,7 @@ pub mod types {
             &self.0
         }
     }
+    #[cfg(feature = "schemars")]
     impl schemars::JsonSchema for DesktopImageType {
         fn schema_name() -> ::std::string::String {
             "DesktopImageType".to_string()
@@ -10772,6 +10488,7 @@ pub mod types {
             &self.0
         }
     }
+    #[cfg(feature = "schemars")]
     impl schemars::JsonSchema for DiskTypeV2 {
         fn schema_name() -> ::std::string::String {
             "DiskTypeV2".to_string()
@@ -10881,6 +10598,7 @@ pub mod types {
             &self.0
         }
     }
+    #[cfg(feature = "schemars")]
     impl schemars::JsonSchema for EipType {
         fn schema_name() -> ::std::string::String {
             "EipType".to_string()
@@ -11005,6 +10723,7 @@ pub mod types {
             &self.0
         }
     }
+    #[cfg(feature = "schemars")]
     impl schemars::JsonSchema for AppDiskType {
         fn schema_name() -> ::std::string::String {
             "AppDiskType".to_string()
@@ -11179,6 +10898,7 @@ pub mod types {
             &self.0
         }
     }
+    #[cfg(feature = "schemars")]
     impl schemars::JsonSchema for PeriodicOrderRequestType {
         fn schema_name() -> ::std::string::String {
             "PeriodicOrderRequestType".to_string()
@@ -11216,6 +10936,7 @@ pub mod types {
                 .into()
         }
     }
+    #[cfg(feature = "schemars")]
     impl schemars::JsonSchema for TagKey {
         fn schema_name() -> ::std::string::String {
             "TagKey".to_string()
@@ -11237,6 +10958,7 @@ pub mod types {
                 .into()
         }
     }
+    #[cfg(feature = "schemars")]
     impl schemars::JsonSchema for TagValue {
         fn schema_name() -> ::std::string::String {
             "TagValue".to_string()
@@ -11258,6 +10980,7 @@ pub mod types {
                 .into()
         }
     }
+    #[cfg(feature = "schemars")]
     impl schemars::JsonSchema for PeriodicCreateDesktopReqDesktopName {
         fn schema_name() -> ::std::string::String {
             "PeriodicCreateDesktopReqDesktopName".to_string()
@@ -11279,6 +11002,7 @@ pub mod types {
                 .into()
         }
     }
+    #[cfg(feature = "schemars")]
     impl schemars::JsonSchema for PeriodicDesktopUserName {
         fn schema_name() -> ::std::string::String {
             "PeriodicDesktopUserName".to_string()
@@ -11300,6 +11024,7 @@ pub mod types {
                 .into()
         }
     }
+    #[cfg(feature = "schemars")]
     impl schemars::JsonSchema for PeriodicDesktopComputerName {
         fn schema_name() -> ::std::string::String {
             "PeriodicDesktopComputerName".to_string()
@@ -11324,6 +11049,7 @@ pub mod types {
                 .into()
         }
     }
+    #[cfg(feature = "schemars")]
     impl schemars::JsonSchema for AttachInstancesDesktopInfoUserName {
         fn schema_name() -> ::std::string::String {
             "AttachInstancesDesktopInfoUserName".to_string()
@@ -11345,6 +11071,7 @@ pub mod types {
                 .into()
         }
     }
+    #[cfg(feature = "schemars")]
     impl schemars::JsonSchema for AttachInstancesDesktopInfoComputerName {
         fn schema_name() -> ::std::string::String {
             "AttachInstancesDesktopInfoComputerName".to_string()
@@ -11368,6 +11095,7 @@ pub mod types {
                 .into()
         }
     }
+    #[cfg(feature = "schemars")]
     impl schemars::JsonSchema for AttachInstancesUserInfoUserName {
         fn schema_name() -> ::std::string::String {
             "AttachInstancesUserInfoUserName".to_string()
@@ -11389,6 +11117,7 @@ pub mod types {
                 .into()
         }
     }
+    #[cfg(feature = "schemars")]
     impl schemars::JsonSchema for CreateDesktopPoolReqName {
         fn schema_name() -> ::std::string::String {
             "CreateDesktopPoolReqName".to_string()
@@ -11410,6 +11139,7 @@ pub mod types {
                 .into()
         }
     }
+    #[cfg(feature = "schemars")]
     impl schemars::JsonSchema for DesktopOrderCreateDesktopReqDesktopName {
         fn schema_name() -> ::std::string::String {
             "DesktopOrderCreateDesktopReqDesktopName".to_string()
@@ -11431,6 +11161,7 @@ pub mod types {
                 .into()
         }
     }
+    #[cfg(feature = "schemars")]
     impl schemars::JsonSchema for DesktopOrderDesktopUserName {
         fn schema_name() -> ::std::string::String {
             "DesktopOrderDesktopUserName".to_string()
@@ -11452,6 +11183,7 @@ pub mod types {
                 .into()
         }
     }
+    #[cfg(feature = "schemars")]
     impl schemars::JsonSchema for DesktopOrderDesktopComputerName {
         fn schema_name() -> ::std::string::String {
             "DesktopOrderDesktopComputerName".to_string()
@@ -11474,6 +11206,548 @@ pub mod types {
                 ..Default::default()
             }
                 .into()
+        }
+    }
+    /// Checks of the spec's string patterns, compiled by `cargo xtask generate`.
+    #[doc(hidden)]
+    pub mod pattern_checks {
+        /// Every pattern the spec uses, with its check.
+        pub const ALL: &[(&str, fn(&str) -> bool)] = &[
+            ("^[A-Za-z]([A-Za-z0-9_-]*[A-Za-z0-9_])?$", pattern_0 as fn(&str) -> bool),
+            ("^[A-Za-z0-9][A-Za-z0-9_-]*$", pattern_1 as fn(&str) -> bool),
+            ("^[A-Za-z0-9_\\u0080-\\uFFFF-]+$", pattern_2 as fn(&str) -> bool),
+            ("^[A-Za-z0-9\\u0080-\\uFFFF-]+$", pattern_3 as fn(&str) -> bool),
+            (
+                "^[A-Za-z0-9]([A-Za-z0-9\\u0080-\\uFFFF-]*[A-Za-z0-9\\u0080-\\uFFFF])?$",
+                pattern_4 as fn(&str) -> bool,
+            ),
+            ("^[^*<>,|/]*$", pattern_5 as fn(&str) -> bool),
+        ];
+        ///Whether `value` matches `^[A-Za-z]([A-Za-z0-9_-]*[A-Za-z0-9_])?$` (a DFA over its bytes).
+        pub fn pattern_0(value: &str) -> bool {
+            let mut state: u8 = 0;
+            for &byte in value.as_bytes() {
+                state = match (state, byte) {
+                    (0, b'A'..=b'Z' | b'a'..=b'z') => 1,
+                    (1, b'-') => 2,
+                    (1, b'0'..=b'9' | b'A'..=b'Z' | b'_' | b'a'..=b'z') => 3,
+                    (2, b'-') => 2,
+                    (2, b'0'..=b'9' | b'A'..=b'Z' | b'_' | b'a'..=b'z') => 3,
+                    (3, b'-') => 2,
+                    (3, b'0'..=b'9' | b'A'..=b'Z' | b'_' | b'a'..=b'z') => 3,
+                    _ => return false,
+                };
+            }
+            matches!(state, 1 | 3)
+        }
+        ///Whether `value` matches `^[A-Za-z0-9][A-Za-z0-9_-]*$` (a DFA over its bytes).
+        pub fn pattern_1(value: &str) -> bool {
+            let mut state: u8 = 0;
+            for &byte in value.as_bytes() {
+                state = match (state, byte) {
+                    (0, b'0'..=b'9' | b'A'..=b'Z' | b'a'..=b'z') => 1,
+                    (1, b'-' | b'0'..=b'9' | b'A'..=b'Z' | b'_' | b'a'..=b'z') => 2,
+                    (2, b'-' | b'0'..=b'9' | b'A'..=b'Z' | b'_' | b'a'..=b'z') => 2,
+                    _ => return false,
+                };
+            }
+            matches!(state, 1 | 2)
+        }
+        ///Whether `value` matches `^[A-Za-z0-9_\u0080-\uFFFF-]+$` (a DFA over its bytes).
+        pub fn pattern_2(value: &str) -> bool {
+            let mut state: u8 = 0;
+            for &byte in value.as_bytes() {
+                state = match (state, byte) {
+                    (0, b'-' | b'0'..=b'9' | b'A'..=b'Z' | b'_' | b'a'..=b'z') => 1,
+                    (0, 194u8..=223u8) => 2,
+                    (0, 224u8) => 3,
+                    (0, 225u8..=236u8) => 4,
+                    (0, 237u8) => 5,
+                    (0, 238u8..=239u8) => 6,
+                    (1, b'-' | b'0'..=b'9' | b'A'..=b'Z' | b'_' | b'a'..=b'z') => 7,
+                    (1, 194u8..=223u8) => 8,
+                    (1, 224u8) => 9,
+                    (1, 225u8..=236u8) => 10,
+                    (1, 237u8) => 11,
+                    (1, 238u8..=239u8) => 12,
+                    (2, 128u8..=191u8) => 13,
+                    (3, 160u8..=191u8) => 14,
+                    (4, 128u8..=191u8) => 15,
+                    (5, 128u8..=159u8) => 16,
+                    (6, 128u8..=191u8) => 17,
+                    (7, b'-' | b'0'..=b'9' | b'A'..=b'Z' | b'_' | b'a'..=b'z') => 7,
+                    (7, 194u8..=223u8) => 8,
+                    (7, 224u8) => 9,
+                    (7, 225u8..=236u8) => 10,
+                    (7, 237u8) => 11,
+                    (7, 238u8..=239u8) => 12,
+                    (8, 128u8..=191u8) => 18,
+                    (9, 160u8..=191u8) => 19,
+                    (10, 128u8..=191u8) => 20,
+                    (11, 128u8..=159u8) => 21,
+                    (12, 128u8..=191u8) => 22,
+                    (13, b'-' | b'0'..=b'9' | b'A'..=b'Z' | b'_' | b'a'..=b'z') => 7,
+                    (13, 194u8..=223u8) => 8,
+                    (13, 224u8) => 9,
+                    (13, 225u8..=236u8) => 10,
+                    (13, 237u8) => 11,
+                    (13, 238u8..=239u8) => 12,
+                    (14, 128u8..=191u8) => 23,
+                    (15, 128u8..=191u8) => 24,
+                    (16, 128u8..=191u8) => 25,
+                    (17, 128u8..=191u8) => 26,
+                    (18, b'-' | b'0'..=b'9' | b'A'..=b'Z' | b'_' | b'a'..=b'z') => 7,
+                    (18, 194u8..=223u8) => 8,
+                    (18, 224u8) => 9,
+                    (18, 225u8..=236u8) => 10,
+                    (18, 237u8) => 11,
+                    (18, 238u8..=239u8) => 12,
+                    (19, 128u8..=191u8) => 27,
+                    (20, 128u8..=191u8) => 28,
+                    (21, 128u8..=191u8) => 29,
+                    (22, 128u8..=191u8) => 30,
+                    (23, b'-' | b'0'..=b'9' | b'A'..=b'Z' | b'_' | b'a'..=b'z') => 7,
+                    (23, 194u8..=223u8) => 8,
+                    (23, 224u8) => 9,
+                    (23, 225u8..=236u8) => 10,
+                    (23, 237u8) => 11,
+                    (23, 238u8..=239u8) => 12,
+                    (24, b'-' | b'0'..=b'9' | b'A'..=b'Z' | b'_' | b'a'..=b'z') => 7,
+                    (24, 194u8..=223u8) => 8,
+                    (24, 224u8) => 9,
+                    (24, 225u8..=236u8) => 10,
+                    (24, 237u8) => 11,
+                    (24, 238u8..=239u8) => 12,
+                    (25, b'-' | b'0'..=b'9' | b'A'..=b'Z' | b'_' | b'a'..=b'z') => 7,
+                    (25, 194u8..=223u8) => 8,
+                    (25, 224u8) => 9,
+                    (25, 225u8..=236u8) => 10,
+                    (25, 237u8) => 11,
+                    (25, 238u8..=239u8) => 12,
+                    (26, b'-' | b'0'..=b'9' | b'A'..=b'Z' | b'_' | b'a'..=b'z') => 7,
+                    (26, 194u8..=223u8) => 8,
+                    (26, 224u8) => 9,
+                    (26, 225u8..=236u8) => 10,
+                    (26, 237u8) => 11,
+                    (26, 238u8..=239u8) => 12,
+                    (27, b'-' | b'0'..=b'9' | b'A'..=b'Z' | b'_' | b'a'..=b'z') => 7,
+                    (27, 194u8..=223u8) => 8,
+                    (27, 224u8) => 9,
+                    (27, 225u8..=236u8) => 10,
+                    (27, 237u8) => 11,
+                    (27, 238u8..=239u8) => 12,
+                    (28, b'-' | b'0'..=b'9' | b'A'..=b'Z' | b'_' | b'a'..=b'z') => 7,
+                    (28, 194u8..=223u8) => 8,
+                    (28, 224u8) => 9,
+                    (28, 225u8..=236u8) => 10,
+                    (28, 237u8) => 11,
+                    (28, 238u8..=239u8) => 12,
+                    (29, b'-' | b'0'..=b'9' | b'A'..=b'Z' | b'_' | b'a'..=b'z') => 7,
+                    (29, 194u8..=223u8) => 8,
+                    (29, 224u8) => 9,
+                    (29, 225u8..=236u8) => 10,
+                    (29, 237u8) => 11,
+                    (29, 238u8..=239u8) => 12,
+                    (30, b'-' | b'0'..=b'9' | b'A'..=b'Z' | b'_' | b'a'..=b'z') => 7,
+                    (30, 194u8..=223u8) => 8,
+                    (30, 224u8) => 9,
+                    (30, 225u8..=236u8) => 10,
+                    (30, 237u8) => 11,
+                    (30, 238u8..=239u8) => 12,
+                    _ => return false,
+                };
+            }
+            matches!(state, 1 | 7 | 13 | 18 | 23 | 24 | 25 | 26 | 27 | 28 | 29 | 30)
+        }
+        ///Whether `value` matches `^[A-Za-z0-9\u0080-\uFFFF-]+$` (a DFA over its bytes).
+        pub fn pattern_3(value: &str) -> bool {
+            let mut state: u8 = 0;
+            for &byte in value.as_bytes() {
+                state = match (state, byte) {
+                    (0, b'-' | b'0'..=b'9' | b'A'..=b'Z' | b'a'..=b'z') => 1,
+                    (0, 194u8..=223u8) => 2,
+                    (0, 224u8) => 3,
+                    (0, 225u8..=236u8) => 4,
+                    (0, 237u8) => 5,
+                    (0, 238u8..=239u8) => 6,
+                    (1, b'-' | b'0'..=b'9' | b'A'..=b'Z' | b'a'..=b'z') => 7,
+                    (1, 194u8..=223u8) => 8,
+                    (1, 224u8) => 9,
+                    (1, 225u8..=236u8) => 10,
+                    (1, 237u8) => 11,
+                    (1, 238u8..=239u8) => 12,
+                    (2, 128u8..=191u8) => 13,
+                    (3, 160u8..=191u8) => 14,
+                    (4, 128u8..=191u8) => 15,
+                    (5, 128u8..=159u8) => 16,
+                    (6, 128u8..=191u8) => 17,
+                    (7, b'-' | b'0'..=b'9' | b'A'..=b'Z' | b'a'..=b'z') => 7,
+                    (7, 194u8..=223u8) => 8,
+                    (7, 224u8) => 9,
+                    (7, 225u8..=236u8) => 10,
+                    (7, 237u8) => 11,
+                    (7, 238u8..=239u8) => 12,
+                    (8, 128u8..=191u8) => 18,
+                    (9, 160u8..=191u8) => 19,
+                    (10, 128u8..=191u8) => 20,
+                    (11, 128u8..=159u8) => 21,
+                    (12, 128u8..=191u8) => 22,
+                    (13, b'-' | b'0'..=b'9' | b'A'..=b'Z' | b'a'..=b'z') => 7,
+                    (13, 194u8..=223u8) => 8,
+                    (13, 224u8) => 9,
+                    (13, 225u8..=236u8) => 10,
+                    (13, 237u8) => 11,
+                    (13, 238u8..=239u8) => 12,
+                    (14, 128u8..=191u8) => 23,
+                    (15, 128u8..=191u8) => 24,
+                    (16, 128u8..=191u8) => 25,
+                    (17, 128u8..=191u8) => 26,
+                    (18, b'-' | b'0'..=b'9' | b'A'..=b'Z' | b'a'..=b'z') => 7,
+                    (18, 194u8..=223u8) => 8,
+                    (18, 224u8) => 9,
+                    (18, 225u8..=236u8) => 10,
+                    (18, 237u8) => 11,
+                    (18, 238u8..=239u8) => 12,
+                    (19, 128u8..=191u8) => 27,
+                    (20, 128u8..=191u8) => 28,
+                    (21, 128u8..=191u8) => 29,
+                    (22, 128u8..=191u8) => 30,
+                    (23, b'-' | b'0'..=b'9' | b'A'..=b'Z' | b'a'..=b'z') => 7,
+                    (23, 194u8..=223u8) => 8,
+                    (23, 224u8) => 9,
+                    (23, 225u8..=236u8) => 10,
+                    (23, 237u8) => 11,
+                    (23, 238u8..=239u8) => 12,
+                    (24, b'-' | b'0'..=b'9' | b'A'..=b'Z' | b'a'..=b'z') => 7,
+                    (24, 194u8..=223u8) => 8,
+                    (24, 224u8) => 9,
+                    (24, 225u8..=236u8) => 10,
+                    (24, 237u8) => 11,
+                    (24, 238u8..=239u8) => 12,
+                    (25, b'-' | b'0'..=b'9' | b'A'..=b'Z' | b'a'..=b'z') => 7,
+                    (25, 194u8..=223u8) => 8,
+                    (25, 224u8) => 9,
+                    (25, 225u8..=236u8) => 10,
+                    (25, 237u8) => 11,
+                    (25, 238u8..=239u8) => 12,
+                    (26, b'-' | b'0'..=b'9' | b'A'..=b'Z' | b'a'..=b'z') => 7,
+                    (26, 194u8..=223u8) => 8,
+                    (26, 224u8) => 9,
+                    (26, 225u8..=236u8) => 10,
+                    (26, 237u8) => 11,
+                    (26, 238u8..=239u8) => 12,
+                    (27, b'-' | b'0'..=b'9' | b'A'..=b'Z' | b'a'..=b'z') => 7,
+                    (27, 194u8..=223u8) => 8,
+                    (27, 224u8) => 9,
+                    (27, 225u8..=236u8) => 10,
+                    (27, 237u8) => 11,
+                    (27, 238u8..=239u8) => 12,
+                    (28, b'-' | b'0'..=b'9' | b'A'..=b'Z' | b'a'..=b'z') => 7,
+                    (28, 194u8..=223u8) => 8,
+                    (28, 224u8) => 9,
+                    (28, 225u8..=236u8) => 10,
+                    (28, 237u8) => 11,
+                    (28, 238u8..=239u8) => 12,
+                    (29, b'-' | b'0'..=b'9' | b'A'..=b'Z' | b'a'..=b'z') => 7,
+                    (29, 194u8..=223u8) => 8,
+                    (29, 224u8) => 9,
+                    (29, 225u8..=236u8) => 10,
+                    (29, 237u8) => 11,
+                    (29, 238u8..=239u8) => 12,
+                    (30, b'-' | b'0'..=b'9' | b'A'..=b'Z' | b'a'..=b'z') => 7,
+                    (30, 194u8..=223u8) => 8,
+                    (30, 224u8) => 9,
+                    (30, 225u8..=236u8) => 10,
+                    (30, 237u8) => 11,
+                    (30, 238u8..=239u8) => 12,
+                    _ => return false,
+                };
+            }
+            matches!(state, 1 | 7 | 13 | 18 | 23 | 24 | 25 | 26 | 27 | 28 | 29 | 30)
+        }
+        ///Whether `value` matches `^[A-Za-z0-9]([A-Za-z0-9\u0080-\uFFFF-]*[A-Za-z0-9\u0080-\uFFFF])?$` (a DFA over its bytes).
+        pub fn pattern_4(value: &str) -> bool {
+            let mut state: u8 = 0;
+            for &byte in value.as_bytes() {
+                state = match (state, byte) {
+                    (0, b'0'..=b'9' | b'A'..=b'Z' | b'a'..=b'z') => 1,
+                    (1, b'-') => 2,
+                    (1, b'0'..=b'9' | b'A'..=b'Z' | b'a'..=b'z') => 3,
+                    (1, 194u8..=223u8) => 4,
+                    (1, 224u8) => 5,
+                    (1, 225u8..=236u8) => 6,
+                    (1, 237u8) => 7,
+                    (1, 238u8..=239u8) => 8,
+                    (2, b'-') => 2,
+                    (2, b'0'..=b'9' | b'A'..=b'Z' | b'a'..=b'z') => 3,
+                    (2, 194u8..=223u8) => 4,
+                    (2, 224u8) => 5,
+                    (2, 225u8..=236u8) => 6,
+                    (2, 237u8) => 7,
+                    (2, 238u8..=239u8) => 8,
+                    (3, b'-') => 2,
+                    (3, b'0'..=b'9' | b'A'..=b'Z' | b'a'..=b'z') => 3,
+                    (3, 194u8..=223u8) => 4,
+                    (3, 224u8) => 5,
+                    (3, 225u8..=236u8) => 6,
+                    (3, 237u8) => 7,
+                    (3, 238u8..=239u8) => 8,
+                    (4, 128u8..=191u8) => 9,
+                    (5, 160u8..=191u8) => 10,
+                    (6, 128u8..=191u8) => 11,
+                    (7, 128u8..=159u8) => 12,
+                    (8, 128u8..=191u8) => 13,
+                    (9, b'-') => 2,
+                    (9, b'0'..=b'9' | b'A'..=b'Z' | b'a'..=b'z') => 3,
+                    (9, 194u8..=223u8) => 4,
+                    (9, 224u8) => 5,
+                    (9, 225u8..=236u8) => 6,
+                    (9, 237u8) => 7,
+                    (9, 238u8..=239u8) => 8,
+                    (10, 128u8..=191u8) => 14,
+                    (11, 128u8..=191u8) => 15,
+                    (12, 128u8..=191u8) => 16,
+                    (13, 128u8..=191u8) => 17,
+                    (14, b'-') => 2,
+                    (14, b'0'..=b'9' | b'A'..=b'Z' | b'a'..=b'z') => 3,
+                    (14, 194u8..=223u8) => 4,
+                    (14, 224u8) => 5,
+                    (14, 225u8..=236u8) => 6,
+                    (14, 237u8) => 7,
+                    (14, 238u8..=239u8) => 8,
+                    (15, b'-') => 2,
+                    (15, b'0'..=b'9' | b'A'..=b'Z' | b'a'..=b'z') => 3,
+                    (15, 194u8..=223u8) => 4,
+                    (15, 224u8) => 5,
+                    (15, 225u8..=236u8) => 6,
+                    (15, 237u8) => 7,
+                    (15, 238u8..=239u8) => 8,
+                    (16, b'-') => 2,
+                    (16, b'0'..=b'9' | b'A'..=b'Z' | b'a'..=b'z') => 3,
+                    (16, 194u8..=223u8) => 4,
+                    (16, 224u8) => 5,
+                    (16, 225u8..=236u8) => 6,
+                    (16, 237u8) => 7,
+                    (16, 238u8..=239u8) => 8,
+                    (17, b'-') => 2,
+                    (17, b'0'..=b'9' | b'A'..=b'Z' | b'a'..=b'z') => 3,
+                    (17, 194u8..=223u8) => 4,
+                    (17, 224u8) => 5,
+                    (17, 225u8..=236u8) => 6,
+                    (17, 237u8) => 7,
+                    (17, 238u8..=239u8) => 8,
+                    _ => return false,
+                };
+            }
+            matches!(state, 1 | 3 | 9 | 14 | 15 | 16 | 17)
+        }
+        ///Whether `value` matches `^[^*<>,|/]*$` (a DFA over its bytes).
+        pub fn pattern_5(value: &str) -> bool {
+            let mut state: u8 = 0;
+            for &byte in value.as_bytes() {
+                state = match (state, byte) {
+                    (
+                        0,
+                        0u8..=b')'
+                        | b'+'
+                        | b'-'..=b'.'
+                        | b'0'..=b';'
+                        | b'='
+                        | b'?'..=b'{'
+                        | b'}'..=127u8,
+                    ) => 1,
+                    (0, 194u8..=223u8) => 2,
+                    (0, 224u8) => 3,
+                    (0, 225u8..=236u8) => 4,
+                    (0, 237u8) => 5,
+                    (0, 238u8..=239u8) => 6,
+                    (0, 240u8) => 7,
+                    (0, 241u8..=243u8) => 8,
+                    (0, 244u8) => 9,
+                    (
+                        1,
+                        0u8..=b')'
+                        | b'+'
+                        | b'-'..=b'.'
+                        | b'0'..=b';'
+                        | b'='
+                        | b'?'..=b'{'
+                        | b'}'..=127u8,
+                    ) => 1,
+                    (1, 194u8..=223u8) => 2,
+                    (1, 224u8) => 3,
+                    (1, 225u8..=236u8) => 4,
+                    (1, 237u8) => 5,
+                    (1, 238u8..=239u8) => 6,
+                    (1, 240u8) => 7,
+                    (1, 241u8..=243u8) => 8,
+                    (1, 244u8) => 9,
+                    (2, 128u8..=191u8) => 10,
+                    (3, 160u8..=191u8) => 11,
+                    (4, 128u8..=191u8) => 12,
+                    (5, 128u8..=159u8) => 13,
+                    (6, 128u8..=191u8) => 14,
+                    (7, 144u8..=191u8) => 15,
+                    (8, 128u8..=191u8) => 16,
+                    (9, 128u8..=143u8) => 17,
+                    (
+                        10,
+                        0u8..=b')'
+                        | b'+'
+                        | b'-'..=b'.'
+                        | b'0'..=b';'
+                        | b'='
+                        | b'?'..=b'{'
+                        | b'}'..=127u8,
+                    ) => 1,
+                    (10, 194u8..=223u8) => 2,
+                    (10, 224u8) => 3,
+                    (10, 225u8..=236u8) => 4,
+                    (10, 237u8) => 5,
+                    (10, 238u8..=239u8) => 6,
+                    (10, 240u8) => 7,
+                    (10, 241u8..=243u8) => 8,
+                    (10, 244u8) => 9,
+                    (11, 128u8..=191u8) => 18,
+                    (12, 128u8..=191u8) => 19,
+                    (13, 128u8..=191u8) => 20,
+                    (14, 128u8..=191u8) => 21,
+                    (15, 128u8..=191u8) => 22,
+                    (16, 128u8..=191u8) => 23,
+                    (17, 128u8..=191u8) => 24,
+                    (
+                        18,
+                        0u8..=b')'
+                        | b'+'
+                        | b'-'..=b'.'
+                        | b'0'..=b';'
+                        | b'='
+                        | b'?'..=b'{'
+                        | b'}'..=127u8,
+                    ) => 1,
+                    (18, 194u8..=223u8) => 2,
+                    (18, 224u8) => 3,
+                    (18, 225u8..=236u8) => 4,
+                    (18, 237u8) => 5,
+                    (18, 238u8..=239u8) => 6,
+                    (18, 240u8) => 7,
+                    (18, 241u8..=243u8) => 8,
+                    (18, 244u8) => 9,
+                    (
+                        19,
+                        0u8..=b')'
+                        | b'+'
+                        | b'-'..=b'.'
+                        | b'0'..=b';'
+                        | b'='
+                        | b'?'..=b'{'
+                        | b'}'..=127u8,
+                    ) => 1,
+                    (19, 194u8..=223u8) => 2,
+                    (19, 224u8) => 3,
+                    (19, 225u8..=236u8) => 4,
+                    (19, 237u8) => 5,
+                    (19, 238u8..=239u8) => 6,
+                    (19, 240u8) => 7,
+                    (19, 241u8..=243u8) => 8,
+                    (19, 244u8) => 9,
+                    (
+                        20,
+                        0u8..=b')'
+                        | b'+'
+                        | b'-'..=b'.'
+                        | b'0'..=b';'
+                        | b'='
+                        | b'?'..=b'{'
+                        | b'}'..=127u8,
+                    ) => 1,
+                    (20, 194u8..=223u8) => 2,
+                    (20, 224u8) => 3,
+                    (20, 225u8..=236u8) => 4,
+                    (20, 237u8) => 5,
+                    (20, 238u8..=239u8) => 6,
+                    (20, 240u8) => 7,
+                    (20, 241u8..=243u8) => 8,
+                    (20, 244u8) => 9,
+                    (
+                        21,
+                        0u8..=b')'
+                        | b'+'
+                        | b'-'..=b'.'
+                        | b'0'..=b';'
+                        | b'='
+                        | b'?'..=b'{'
+                        | b'}'..=127u8,
+                    ) => 1,
+                    (21, 194u8..=223u8) => 2,
+                    (21, 224u8) => 3,
+                    (21, 225u8..=236u8) => 4,
+                    (21, 237u8) => 5,
+                    (21, 238u8..=239u8) => 6,
+                    (21, 240u8) => 7,
+                    (21, 241u8..=243u8) => 8,
+                    (21, 244u8) => 9,
+                    (22, 128u8..=191u8) => 25,
+                    (23, 128u8..=191u8) => 26,
+                    (24, 128u8..=191u8) => 27,
+                    (
+                        25,
+                        0u8..=b')'
+                        | b'+'
+                        | b'-'..=b'.'
+                        | b'0'..=b';'
+                        | b'='
+                        | b'?'..=b'{'
+                        | b'}'..=127u8,
+                    ) => 1,
+                    (25, 194u8..=223u8) => 2,
+                    (25, 224u8) => 3,
+                    (25, 225u8..=236u8) => 4,
+                    (25, 237u8) => 5,
+                    (25, 238u8..=239u8) => 6,
+                    (25, 240u8) => 7,
+                    (25, 241u8..=243u8) => 8,
+                    (25, 244u8) => 9,
+                    (
+                        26,
+                        0u8..=b')'
+                        | b'+'
+                        | b'-'..=b'.'
+                        | b'0'..=b';'
+                        | b'='
+                        | b'?'..=b'{'
+                        | b'}'..=127u8,
+                    ) => 1,
+                    (26, 194u8..=223u8) => 2,
+                    (26, 224u8) => 3,
+                    (26, 225u8..=236u8) => 4,
+                    (26, 237u8) => 5,
+                    (26, 238u8..=239u8) => 6,
+                    (26, 240u8) => 7,
+                    (26, 241u8..=243u8) => 8,
+                    (26, 244u8) => 9,
+                    (
+                        27,
+                        0u8..=b')'
+                        | b'+'
+                        | b'-'..=b'.'
+                        | b'0'..=b';'
+                        | b'='
+                        | b'?'..=b'{'
+                        | b'}'..=127u8,
+                    ) => 1,
+                    (27, 194u8..=223u8) => 2,
+                    (27, 224u8) => 3,
+                    (27, 225u8..=236u8) => 4,
+                    (27, 237u8) => 5,
+                    (27, 238u8..=239u8) => 6,
+                    (27, 240u8) => 7,
+                    (27, 241u8..=243u8) => 8,
+                    (27, 244u8) => 9,
+                    _ => return false,
+                };
+            }
+            matches!(state, 0 | 1 | 10 | 18 | 19 | 20 | 21 | 25 | 26 | 27)
         }
     }
 }

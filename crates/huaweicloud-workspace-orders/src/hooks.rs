@@ -19,10 +19,10 @@
 
 use std::fmt;
 use std::sync::Arc;
+use std::time::SystemTime;
 
 use progenitor_client::{ClientHooks, ClientInfo, OperationInfo};
 use reqwest::header::{AUTHORIZATION, HeaderName, HeaderValue, USER_AGENT};
-use time::OffsetDateTime;
 
 use crate::capture::{self, CaptureSlot, Captured};
 use crate::credentials::{Auth, Credentials, validate_project_id};
@@ -113,7 +113,7 @@ impl ClientContext {
         &self,
         request: &mut reqwest::Request,
         method_name: &str,
-        now: OffsetDateTime,
+        now: SystemTime,
     ) -> Result<(), String> {
         request.headers_mut().remove(API_VERSION_HEADER);
         let operation = Operation::from_method_name(method_name)
@@ -242,7 +242,7 @@ impl ClientHooks<ClientContext> for crate::Client {
         info: &OperationInfo,
     ) -> Result<(), progenitor_client::Error<E>> {
         self.inner()
-            .prepare(request, info.operation_id, OffsetDateTime::now_utc())
+            .prepare(request, info.operation_id, SystemTime::now())
             .map_err(progenitor_client::Error::InvalidRequest)?;
         match &self.inner().dry_run {
             Some(slot) => Err(progenitor_client::Error::InvalidRequest(slot.stop(request))),

@@ -221,6 +221,7 @@ mod orders_operations;
 pub mod prepared;
 pub mod service;
 pub mod signer;
+mod tls;
 
 pub use client::{OrdersClient, OrdersClientBuilder};
 pub use credentials::Credentials;

@@ -26,7 +26,7 @@
 //! request
 //!     .headers_mut()
 //!     .insert("x-sdk-date", "20200608T023900Z".parse()?);
-//! let signed = signer::sign(&mut request, "AccessKey", b"SecretKey", time::OffsetDateTime::now_utc())?;
+//! let signed = signer::sign(&mut request, "AccessKey", b"SecretKey", std::time::SystemTime::now())?;
 //! assert_eq!(
 //!     signed.signature,
 //!     "cfb4171acec81de07d50e53d57eb77edd537414d66ddb1d7d780f128e12cd842"
@@ -35,25 +35,17 @@
 //! ```
 
 use std::borrow::Cow;
-use std::fmt::Write as _;
+use std::time::{SystemTime, UNIX_EPOCH};
 
-use hmac::{Hmac, Mac};
 use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, percent_decode, percent_encode};
 use reqwest::header::{AUTHORIZATION, HOST, HeaderName, HeaderValue};
-use sha2::{Digest, Sha256};
-use time::OffsetDateTime;
-use time::format_description::FormatItem;
-use time::macros::format_description;
+use ring::{digest, hmac};
 
 /// The algorithm name in the string to sign and the `Authorization` header.
 pub const ALGORITHM: &str = "SDK-HMAC-SHA256";
 
 /// The header carrying the signing time.
 pub const SDK_DATE_HEADER: HeaderName = HeaderName::from_static("x-sdk-date");
-
-/// `X-Sdk-Date` layout: UTC, `YYYYMMDDTHHMMSSZ`.
-const SDK_DATE_FORMAT: &[FormatItem<'static>] =
-    format_description!("[year][month][day]T[hour][minute][second]Z");
 
 /// Everything except the unreserved characters `A-Za-z0-9-_.~` is encoded.
 const ENCODE: &AsciiSet = &NON_ALPHANUMERIC
@@ -63,26 +55,39 @@ const ENCODE: &AsciiSet = &NON_ALPHANUMERIC
     .remove(b'~');
 
 /// Why a request could not be signed.
-#[derive(Debug, thiserror::Error)]
+#[derive(Debug)]
 #[non_exhaustive]
 pub enum SignError {
     /// The caller's `X-Sdk-Date` is not `YYYYMMDDTHHMMSSZ`.
-    #[error("header X-Sdk-Date must be a UTC time written YYYYMMDDTHHMMSSZ")]
     MalformedSdkDate,
     /// The body is a stream whose bytes are not known before sending.
-    #[error("the request body is a stream; only buffered bodies can be signed")]
     StreamingBody,
     /// The URL has no host to sign.
-    #[error("the request URL has no host")]
     NoHost,
     /// A computed header value is not a valid HTTP header value.
-    #[error("the {0} header value cannot be sent")]
     InvalidHeader(&'static str),
-    /// The secret key cannot key HMAC-SHA256 (HMAC takes any length; kept so that
-    /// no path panics).
-    #[error("the secret key cannot be used as an HMAC-SHA256 key")]
+    /// The secret key cannot key HMAC-SHA256. No longer returned: HMAC takes a key of
+    /// any length (kept so that matching code still compiles).
     Key,
 }
+
+impl std::fmt::Display for SignError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            SignError::MalformedSdkDate => {
+                f.write_str("header X-Sdk-Date must be a UTC time written YYYYMMDDTHHMMSSZ")
+            }
+            SignError::StreamingBody => {
+                f.write_str("the request body is a stream; only buffered bodies can be signed")
+            }
+            SignError::NoHost => f.write_str("the request URL has no host"),
+            SignError::InvalidHeader(name) => write!(f, "the {name} header value cannot be sent"),
+            SignError::Key => f.write_str("the secret key cannot be used as an HMAC-SHA256 key"),
+        }
+    }
+}
+
+impl std::error::Error for SignError {}
 
 /// The result of signing: what was added to the request, and how it was computed.
 ///
@@ -132,13 +137,14 @@ pub fn sign(
     request: &mut reqwest::Request,
     access_key: &str,
     secret_key: &[u8],
-    now: OffsetDateTime,
+    now: SystemTime,
 ) -> Result<Signed, SignError> {
     let sdk_date = match request.headers().get(&SDK_DATE_HEADER) {
         Some(value) => {
             let text = value.to_str().map_err(|_| SignError::MalformedSdkDate)?;
-            time::PrimitiveDateTime::parse(text, SDK_DATE_FORMAT)
-                .map_err(|_| SignError::MalformedSdkDate)?;
+            if !is_sdk_date(text) {
+                return Err(SignError::MalformedSdkDate);
+            }
             text.to_owned()
         }
         None => {
@@ -169,9 +175,9 @@ pub fn sign(
     string_to_sign.push('\n');
     push_hex(
         &mut string_to_sign,
-        &Sha256::digest(canonical_request.as_bytes()),
+        digest::digest(&digest::SHA256, canonical_request.as_bytes()).as_ref(),
     );
-    let signature = hmac_hex(secret_key, string_to_sign.as_bytes())?;
+    let signature = hmac_hex(secret_key, string_to_sign.as_bytes());
     let mut authorization = HeaderValue::from_str(&format!(
         "{ALGORITHM} Access={access_key}, SignedHeaders={signed_headers}, Signature={signature}"
     ))
@@ -251,7 +257,10 @@ pub fn canonical_request(request: &reqwest::Request, body: &[u8]) -> (String, St
     canonical.push('\n');
     canonical.push_str(&signed_headers);
     canonical.push('\n');
-    push_hex(&mut canonical, &Sha256::digest(body));
+    push_hex(
+        &mut canonical,
+        digest::digest(&digest::SHA256, body).as_ref(),
+    );
     (canonical, signed_headers)
 }
 
@@ -309,12 +318,13 @@ fn form_decode(text: &str) -> Vec<u8> {
     percent_decode(spaced.as_bytes()).collect()
 }
 
-fn hmac_hex(key: &[u8], message: &[u8]) -> Result<String, SignError> {
-    let mut mac = Hmac::<Sha256>::new_from_slice(key).map_err(|_| SignError::Key)?;
-    mac.update(message);
+fn hmac_hex(key: &[u8], message: &[u8]) -> String {
+    // ring, already linked for TLS, instead of the RustCrypto hmac/sha2 stack (eight
+    // more packages to build); HMAC accepts a key of any length.
+    let tag = hmac::sign(&hmac::Key::new(hmac::HMAC_SHA256, key), message);
     let mut signature = String::with_capacity(64);
-    push_hex(&mut signature, &mac.finalize().into_bytes());
-    Ok(signature)
+    push_hex(&mut signature, tag.as_ref());
+    signature
 }
 
 /// `A-Za-z0-9-_.~`: the bytes [`ENCODE`] keeps.
@@ -331,19 +341,92 @@ fn push_hex(out: &mut String, bytes: &[u8]) {
     }
 }
 
-/// `now` in UTC as `YYYYMMDDTHHMMSSZ`.
-fn sdk_date(now: OffsetDateTime) -> String {
-    let utc = now.to_offset(time::UtcOffset::UTC);
+/// `now` in UTC as `YYYYMMDDTHHMMSSZ` (years before 1970 or after 9999 cannot be
+/// written so; they are clamped to the range's ends).
+fn sdk_date(now: SystemTime) -> String {
+    let seconds = match now.duration_since(UNIX_EPOCH) {
+        Ok(since) => since.as_secs().min(MAX_SDK_DATE_SECONDS),
+        Err(_) => 0,
+    };
+    let (days, of_day) = (seconds / 86_400, seconds % 86_400);
+    let (year, month, day) = civil_from_days(days);
     let mut text = String::with_capacity(16);
-    let _ = write!(
-        text,
-        "{:04}{:02}{:02}T{:02}{:02}{:02}Z",
-        utc.year(),
-        u8::from(utc.month()),
-        utc.day(),
-        utc.hour(),
-        utc.minute(),
-        utc.second()
-    );
+    let fields = [
+        (year, 4),
+        (month, 2),
+        (day, 2),
+        (of_day / 3600, 2),
+        (of_day / 60 % 60, 2),
+        (of_day % 60, 2),
+    ];
+    for (index, (value, width)) in fields.into_iter().enumerate() {
+        if index == 3 {
+            text.push('T');
+        }
+        for place in (0..width).rev() {
+            let digit = (value / 10u64.pow(place)) % 10;
+            text.push(char::from(b'0' + digit as u8));
+        }
+    }
+    text.push('Z');
     text
+}
+
+/// 9999-12-31T23:59:59Z, the last time `YYYYMMDDTHHMMSSZ` can write.
+const MAX_SDK_DATE_SECONDS: u64 = 253_402_300_799;
+
+/// The (year, month, day) of `days` after 1970-01-01, in the proleptic Gregorian
+/// calendar (Howard Hinnant's `civil_from_days`, for days on or after the epoch).
+fn civil_from_days(days: u64) -> (u64, u64, u64) {
+    let z = days + 719_468;
+    let era = z / 146_097;
+    let day_of_era = z % 146_097;
+    let year_of_era =
+        (day_of_era - day_of_era / 1460 + day_of_era / 36_524 - day_of_era / 146_096) / 365;
+    let day_of_year = day_of_era - (365 * year_of_era + year_of_era / 4 - year_of_era / 100);
+    let month_index = (5 * day_of_year + 2) / 153;
+    let day = day_of_year - (153 * month_index + 2) / 5 + 1;
+    let month = if month_index < 10 {
+        month_index + 3
+    } else {
+        month_index - 9
+    };
+    let year = year_of_era + era * 400 + u64::from(month <= 2);
+    (year, month, day)
+}
+
+/// Whether `text` is a valid UTC time written `YYYYMMDDTHHMMSSZ` (a real calendar
+/// day; hours 00–23, minutes and seconds 00–59).
+fn is_sdk_date(text: &str) -> bool {
+    let bytes = text.as_bytes();
+    if bytes.len() != 16 || bytes[8] != b'T' || bytes[15] != b'Z' {
+        return false;
+    }
+    let number = |range: std::ops::Range<usize>| -> Option<u32> {
+        bytes[range].iter().try_fold(0u32, |value, &byte| {
+            byte.is_ascii_digit()
+                .then(|| value * 10 + u32::from(byte - b'0'))
+        })
+    };
+    let fields = (
+        number(0..4),
+        number(4..6),
+        number(6..8),
+        number(9..11),
+        number(11..13),
+        number(13..15),
+    );
+    let (Some(year), Some(month), Some(day), Some(hour), Some(minute), Some(second)) = fields
+    else {
+        return false;
+    };
+    let leap = year % 4 == 0 && (year % 100 != 0 || year % 400 == 0);
+    let days_in_month = match month {
+        1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
+        4 | 6 | 9 | 11 => 30,
+        2 if leap => 29,
+        2 => 28,
+        _ => return false,
+    };
+    (1..=days_in_month).contains(&day) && hour < 24 && minute < 60 && second < 60
 }

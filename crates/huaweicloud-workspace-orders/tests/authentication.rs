@@ -371,7 +371,7 @@ fn secret_header_values_are_marked_sensitive() {
             .prepare(
                 &mut request,
                 "create_periodic_order",
-                time::OffsetDateTime::now_utc(),
+                std::time::SystemTime::now(),
             )
             .unwrap();
         assert!(!request.headers().contains_key("api-version"));

@@ -92,7 +92,7 @@ fn prepared_request(credentials: Credentials) -> reqwest::Request {
         .prepare(
             &mut request,
             "create_periodic_order",
-            time::OffsetDateTime::now_utc(),
+            std::time::SystemTime::now(),
         )
         .unwrap();
     request
@@ -134,7 +134,7 @@ fn credentials_signing_and_configuration_show_no_secret() {
         &mut request,
         AK,
         SK.as_bytes(),
-        time::OffsetDateTime::now_utc(),
+        std::time::SystemTime::now(),
     )
     .unwrap();
     scan.secret(&signed.signature);

@@ -34,7 +34,7 @@ fn request(
 
 /// Signs with the client's signer (a second implementation from the mock's).
 fn sign(request: &mut reqwest::Request, ak: &str, sk: &str, at: OffsetDateTime) {
-    signer::sign(request, ak, sk.as_bytes(), at).unwrap();
+    signer::sign(request, ak, sk.as_bytes(), std::time::SystemTime::from(at)).unwrap();
 }
 
 async fn execute(request: reqwest::Request) -> Answer {

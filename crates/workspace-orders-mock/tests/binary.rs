@@ -9,7 +9,6 @@ use std::process::{Child, Command, Stdio};
 
 use huaweicloud_workspace_orders::signer;
 use support::{PROJECT_ID, post, spec, valid_body};
-use time::OffsetDateTime;
 
 const BINARY: &str = env!("CARGO_BIN_EXE_workspace-orders-mock");
 
@@ -111,7 +110,13 @@ async fn an_access_key_given_on_the_command_line_replaces_the_test_credentials()
             .body(body.clone())
             .build()
             .unwrap();
-        signer::sign(&mut request, ak, sk.as_bytes(), OffsetDateTime::now_utc()).unwrap();
+        signer::sign(
+            &mut request,
+            ak,
+            sk.as_bytes(),
+            std::time::SystemTime::now(),
+        )
+        .unwrap();
         request
     };
     let response = support::http()

@@ -48,7 +48,8 @@ fn build(base_url: &str, client: usize, fault: Option<&str>) -> OrdersClient {
     if let Some(directive) = fault {
         let mut headers = HeaderMap::new();
         headers.insert(FAULT_HEADER, HeaderValue::from_str(directive).unwrap());
-        let http = reqwest::Client::builder()
+        let http = huaweicloud_workspace_orders::client::http_client_builder()
+            .unwrap()
             .default_headers(headers)
             .redirect(reqwest::redirect::Policy::none())
             .retry(reqwest::retry::never())

@@ -63,7 +63,8 @@ fn client(mock: &MockHandle, credentials: Credentials) -> OrdersClient {
 fn faulty_client(mock: &MockHandle, directive: &str, timeout: Duration) -> OrdersClient {
     let mut headers = HeaderMap::new();
     headers.insert(FAULT_HEADER, HeaderValue::from_str(directive).unwrap());
-    let http = reqwest::Client::builder()
+    let http = huaweicloud_workspace_orders::client::http_client_builder()
+        .unwrap()
         .default_headers(headers)
         .timeout(timeout)
         .redirect(reqwest::redirect::Policy::none())

@@ -207,7 +207,8 @@ async fn stalled_connections_cannot_exhaust_the_file_descriptors() {
         let stall = in_the_body[index % in_the_body.len()];
         streams.push(stalled(address, stall, &path, &body.to_string()).await);
     }
-    let client = reqwest::Client::builder()
+    let client = huaweicloud_workspace_orders::client::http_client_builder()
+        .unwrap()
         .timeout(PATIENCE)
         .build()
         .unwrap();

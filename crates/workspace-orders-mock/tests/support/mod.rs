@@ -278,7 +278,8 @@ pub async fn send(request: reqwest::RequestBuilder) -> Answer {
 
 /// A raw HTTP client for the mock.
 pub fn http() -> reqwest::Client {
-    reqwest::Client::builder()
+    huaweicloud_workspace_orders::client::http_client_builder()
+        .unwrap()
         .redirect(reqwest::redirect::Policy::none())
         .build()
         .expect("an HTTP client")
