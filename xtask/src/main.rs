@@ -10,6 +10,7 @@ mod doc_check;
 mod docs;
 mod extensible_enums;
 mod generate;
+mod rules;
 mod spec;
 mod string_schemas;
 

@@ -12010,3 +12010,291 @@ pub mod builder {
 pub mod prelude {
     pub use self::super::Client;
 }
+
+/// The spec's `x-rules` (rules between fields the pages state in words), and
+/// where each operation's request body uses them; checked by
+/// [`crate::rules`] before a request is sent.
+pub mod body_rules {
+    use crate::rules::{
+        Condition, Literal, Location, OperationRules, Rule, RuleKind, Step, Test,
+    };
+    ///The `x-rules` of `PeriodicCreateDesktopReq`.
+    pub const PERIODIC_CREATE_DESKTOP_REQ: &[Rule] = &[
+        Rule {
+            id: "desktops-size-exclusive",
+            kind: RuleKind::Exclusive,
+            members: &["desktops", "size"],
+            when: None,
+            message: "desktops and size cannot be used together",
+            sources: &[
+                "002 Table 5 CreateDesktopReq, size: This parameter cannot be used together with desktops.",
+                "SDK huaweicloudsdkworkspace 3.1.219 CreateDesktopReq.size: 和desktops不能同时生效",
+            ],
+        },
+        Rule {
+            id: "desktop-name-prefix-length",
+            kind: RuleKind::MaxLength(13usize),
+            members: &["desktop_name"],
+            when: Some(Condition {
+                member: "size",
+                test: Test::GreaterThan(1i64),
+            }),
+            message: "desktop_name is a name prefix of at most 13 characters when size is greater than 1",
+            sources: &[
+                "002 Table 5 CreateDesktopReq, desktop_name: If size is set to a value greater than 1, this parameter indicates the desktop name prefix, which consists of 1 to 13 characters.",
+                "SDK huaweicloudsdkworkspace 3.1.219 CreateDesktopReq.desktop_name: 当size大于1时代表桌面名前缀，位数：1-13",
+            ],
+        },
+    ];
+    ///The `x-rules` of `PeriodicDesktop`.
+    pub const PERIODIC_DESKTOP: &[Rule] = &[
+        Rule {
+            id: "copy-volumes-together",
+            kind: RuleKind::Together,
+            members: &["copy_volume_desktop_id", "copy_volume_ids"],
+            when: None,
+            message: "copy_volume_desktop_id and copy_volume_ids must be set together",
+            sources: &[
+                "002 Table 9 Desktop, copy_volume_desktop_id: If this parameter is specified, copy_volume_ids cannot be empty; copy_volume_ids: If this parameter is specified, copy_volume_desktop_id cannot be empty.",
+                "SDK huaweicloudsdkworkspace 3.1.219 Desktop.copy_volume_desktop_id: 如果指定了该参数，那么copy_volume_ids不能为空; Desktop.copy_volume_ids: 如果指定了该参数，copy_volume_desktop_id不能为空",
+            ],
+        },
+    ];
+    ///The `x-rules` of `RebuildDesktopsReq`.
+    pub const REBUILD_DESKTOPS_REQ: &[Rule] = &[
+        Rule {
+            id: "kms-id-when-encrypted",
+            kind: RuleKind::Required,
+            members: &["kms_id"],
+            when: Some(Condition {
+                member: "encrypt_type",
+                test: Test::Equals(Literal::Str("ENCRYPTED")),
+            }),
+            message: "kms_id is mandatory when encrypt_type is ENCRYPTED",
+            sources: &[
+                "002 Table 12 RebuildDesktopsReq, kms_id: This parameter is mandatory when encrypt_type is set to ENCRYPTED.",
+                "SDK huaweicloudsdkworkspace 3.1.219 RebuildDesktopsReq.kms_id: encrypt_type为ENCRYPTED时必传",
+            ],
+        },
+    ];
+    ///The `x-rules` of `AttachInstancesReq`.
+    pub const ATTACH_INSTANCES_REQ: &[Rule] = &[
+        Rule {
+            id: "kms-id-when-encrypted",
+            kind: RuleKind::Required,
+            members: &["kms_id"],
+            when: Some(Condition {
+                member: "encrypt_type",
+                test: Test::Equals(Literal::Str("ENCRYPTED")),
+            }),
+            message: "kms_id is mandatory when encrypt_type is ENCRYPTED",
+            sources: &[
+                "002 Table 13 AttachInstancesReq, kms_id: This parameter is mandatory when encrypt_type is set to ENCRYPTED.",
+                "SDK huaweicloudsdkworkspace 3.1.219 AttachInstancesReq.kms_id: encrypt_type为ENCRYPTED时必传",
+            ],
+        },
+    ];
+    ///The `x-rules` of `AttachInstancesDesktopInfo`.
+    pub const ATTACH_INSTANCES_DESKTOP_INFO: &[Rule] = &[
+        Rule {
+            id: "user-when-no-attach-user-infos",
+            kind: RuleKind::Required,
+            members: &["user_name", "user_group"],
+            when: Some(Condition {
+                member: "attach_user_infos",
+                test: Test::Set(false),
+            }),
+            message: "user_name and user_group are mandatory when attach_user_infos is empty",
+            sources: &[
+                "002 Table 14 AttachInstancesDesktopInfo, user_name and user_group: This parameter is mandatory when attach_user_infos is left blank. attach_user_infos has a higher priority.",
+                "SDK huaweicloudsdkworkspace 3.1.219 AttachInstancesDesktopInfo.user_name and .user_group: attach_user_infos为空时,必填,attach_user_infos优先级更高",
+            ],
+        },
+    ];
+    ///The `x-rules` of `AttachInstancesUserInfo`.
+    pub const ATTACH_INSTANCES_USER_INFO: &[Rule] = &[
+        Rule {
+            id: "user-name-length",
+            kind: RuleKind::MaxLength(64usize),
+            members: &["user_name"],
+            when: Some(Condition {
+                member: "type",
+                test: Test::NotEquals(Literal::Str("GROUP")),
+            }),
+            message: "user_name of a user (type USER, the default) has at most 64 characters",
+            sources: &[
+                "002 Table 15 AttachInstancesUserInfo, user_name: If type is set to USER, ... When the domain type is LOCAL_AD, the value contains 1 to 64 characters ... a Linux desktop username can contain a maximum of 64 characters. (No length is stated for a GROUP name.)",
+                "SDK huaweicloudsdkworkspace 3.1.219 AttachInstancesUserInfo.user_name: 当type类型USER时 ... 长度范围为[1-64] ... Linux桌面用户最长支持64个字符",
+            ],
+        },
+    ];
+    ///The `x-rules` of `ApplyDesktopsInternet`.
+    pub const APPLY_DESKTOPS_INTERNET: &[Rule] = &[
+        Rule {
+            id: "count-when-no-desktop-ids",
+            kind: RuleKind::Required,
+            members: &["count"],
+            when: Some(Condition {
+                member: "desktop_ids",
+                test: Test::Set(false),
+            }),
+            message: "count is mandatory when desktop_ids is empty",
+            sources: &[
+                "002 Table 24 ApplyDesktopsInternet, count: This parameter is mandatory when desktop_ids is empty.",
+                "SDK huaweicloudsdkworkspace 3.1.219 ApplyDesktopsInternet.count: 当desktop_ids为空时需要填",
+            ],
+        },
+    ];
+    ///The `x-rules` of `DesktopOrderCreateDesktopReq`.
+    pub const DESKTOP_ORDER_CREATE_DESKTOP_REQ: &[Rule] = &[
+        Rule {
+            id: "desktops-size-exclusive",
+            kind: RuleKind::Exclusive,
+            members: &["desktops", "size"],
+            when: None,
+            message: "desktops and size cannot be used together",
+            sources: &[
+                "004 Table 5 CreateDesktopReq, size: This parameter cannot be used together with desktops.",
+                "SDK huaweicloudsdkworkspace 3.1.219 CreateDesktopReq.size: 和desktops不能同时生效",
+            ],
+        },
+        Rule {
+            id: "desktop-name-prefix-length",
+            kind: RuleKind::MaxLength(13usize),
+            members: &["desktop_name"],
+            when: Some(Condition {
+                member: "size",
+                test: Test::GreaterThan(1i64),
+            }),
+            message: "desktop_name is a name prefix of at most 13 characters when size is greater than 1",
+            sources: &[
+                "004 Table 5 CreateDesktopReq, desktop_name: If size is set to a value greater than 1, this parameter indicates the desktop name prefix, which consists of 1 to 13 characters.",
+                "SDK huaweicloudsdkworkspace 3.1.219 CreateDesktopReq.desktop_name: 当size大于1时代表桌面名前缀，位数：1-13",
+            ],
+        },
+    ];
+    ///The `x-rules` of `DesktopOrderDesktop`.
+    pub const DESKTOP_ORDER_DESKTOP: &[Rule] = &[
+        Rule {
+            id: "copy-volumes-together",
+            kind: RuleKind::Together,
+            members: &["copy_volume_desktop_id", "copy_volume_ids"],
+            when: None,
+            message: "copy_volume_desktop_id and copy_volume_ids must be set together",
+            sources: &[
+                "SDK huaweicloudsdkworkspace 3.1.219 Desktop.copy_volume_desktop_id: 如果指定了该参数，那么copy_volume_ids不能为空; Desktop.copy_volume_ids: 如果指定了该参数，copy_volume_desktop_id不能为空",
+            ],
+        },
+    ];
+    /// Every operation with a JSON request body and the places rules apply in it.
+    pub const OPERATIONS: &[OperationRules] = &[
+        OperationRules {
+            operation_id: "createAppOrder",
+            method_name: "create_app_order",
+            locations: &[],
+        },
+        OperationRules {
+            operation_id: "createPeriodicOrder",
+            method_name: "create_periodic_order",
+            locations: &[
+                Location {
+                    path: &[
+                        Step::Member("resources"),
+                        Step::Items,
+                        Step::Member("create_desktops"),
+                    ],
+                    schema: "PeriodicCreateDesktopReq",
+                    rules: PERIODIC_CREATE_DESKTOP_REQ,
+                },
+                Location {
+                    path: &[
+                        Step::Member("resources"),
+                        Step::Items,
+                        Step::Member("create_desktops"),
+                        Step::Member("desktops"),
+                        Step::Items,
+                    ],
+                    schema: "PeriodicDesktop",
+                    rules: PERIODIC_DESKTOP,
+                },
+                Location {
+                    path: &[
+                        Step::Member("resources"),
+                        Step::Items,
+                        Step::Member("rebuild_desktops"),
+                    ],
+                    schema: "RebuildDesktopsReq",
+                    rules: REBUILD_DESKTOPS_REQ,
+                },
+                Location {
+                    path: &[
+                        Step::Member("resources"),
+                        Step::Items,
+                        Step::Member("attach_desktops"),
+                    ],
+                    schema: "AttachInstancesReq",
+                    rules: ATTACH_INSTANCES_REQ,
+                },
+                Location {
+                    path: &[
+                        Step::Member("resources"),
+                        Step::Items,
+                        Step::Member("attach_desktops"),
+                        Step::Member("desktops"),
+                        Step::Items,
+                    ],
+                    schema: "AttachInstancesDesktopInfo",
+                    rules: ATTACH_INSTANCES_DESKTOP_INFO,
+                },
+                Location {
+                    path: &[
+                        Step::Member("resources"),
+                        Step::Items,
+                        Step::Member("attach_desktops"),
+                        Step::Member("desktops"),
+                        Step::Items,
+                        Step::Member("attach_user_infos"),
+                        Step::Items,
+                    ],
+                    schema: "AttachInstancesUserInfo",
+                    rules: ATTACH_INSTANCES_USER_INFO,
+                },
+                Location {
+                    path: &[
+                        Step::Member("resources"),
+                        Step::Items,
+                        Step::Member("apply_desktops_internet"),
+                    ],
+                    schema: "ApplyDesktopsInternet",
+                    rules: APPLY_DESKTOPS_INTERNET,
+                },
+            ],
+        },
+        OperationRules {
+            operation_id: "createDesktopOrder",
+            method_name: "create_desktop_order",
+            locations: &[
+                Location {
+                    path: &[
+                        Step::Member("hour_package_resources"),
+                        Step::Items,
+                        Step::Member("create_desktops"),
+                    ],
+                    schema: "DesktopOrderCreateDesktopReq",
+                    rules: DESKTOP_ORDER_CREATE_DESKTOP_REQ,
+                },
+                Location {
+                    path: &[
+                        Step::Member("hour_package_resources"),
+                        Step::Items,
+                        Step::Member("create_desktops"),
+                        Step::Member("desktops"),
+                        Step::Items,
+                    ],
+                    schema: "DesktopOrderDesktop",
+                    rules: DESKTOP_ORDER_DESKTOP,
+                },
+            ],
+        },
+    ];
+}

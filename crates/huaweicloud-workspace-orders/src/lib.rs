@@ -208,6 +208,7 @@ mod generated;
 pub mod hooks;
 pub mod operation;
 pub mod prepared;
+pub mod rules;
 pub mod signer;
 
 pub use client::{OrdersClient, OrdersClientBuilder};

@@ -51,6 +51,7 @@ pub mod auth;
 pub mod fault;
 mod handler;
 pub mod orders;
+pub mod rules;
 pub mod schema;
 mod server;
 pub mod signature;
