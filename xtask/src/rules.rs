@@ -210,17 +210,14 @@ fn parse_rule(rule: &Value, properties: &Map<String, Value>) -> Result<Rule, Str
     let sources: Vec<String> = rule
         .get("source")
         .and_then(Value::as_array)
-        .and_then(|list| {
-            list.iter()
-                .map(|m| {
-                    m.as_str()
-                        .filter(|s| !s.trim().is_empty())
-                        .map(str::to_owned)
-                })
-                .collect::<Option<Vec<_>>>()
-        })
         .filter(|list| !list.is_empty())
-        .ok_or("`source` must be a non-empty list of the sentences the rule comes from")?;
+        .ok_or("`source` must be a non-empty list of the sentences the rule comes from")?
+        .iter()
+        .enumerate()
+        .map(|(index, source)| {
+            parse_source(source).map_err(|message| format!("source {index}: {message}"))
+        })
+        .collect::<Result<_, _>>()?;
     let when = rule
         .get("when")
         .map(|when| parse_condition(when, properties))
@@ -277,6 +274,50 @@ fn parse_rule(rule: &Value, properties: &Map<String, Value>) -> Result<Rule, Str
         message,
         sources,
     })
+}
+
+/// A source as one line: `page 002 Table 5 CreateDesktopReq, size: "…"` or
+/// `huaweicloudsdkworkspace 3.1.219 CreateDesktopReq.size: "…"`.
+fn parse_source(source: &Value) -> Result<String, String> {
+    let source = source.as_object().ok_or("a source must be an object")?;
+    let text = |key: &str| {
+        source
+            .get(key)
+            .and_then(Value::as_str)
+            .filter(|text| !text.trim().is_empty())
+            .ok_or_else(|| format!("needs `{key}`, a non-empty string"))
+    };
+    let keys: BTreeSet<&str> = source.keys().map(String::as_str).collect();
+    if keys.contains("page") {
+        if keys != BTreeSet::from(["page", "table", "field", "text"]) {
+            return Err("a page source has exactly page, table, field and text".into());
+        }
+        let page = text("page")?;
+        if page.len() != 3 || !page.bytes().all(|b| b.is_ascii_digit()) {
+            return Err(format!("page `{page}` is not a three-digit page id"));
+        }
+        Ok(format!(
+            "page {page} {}, {}: {:?}",
+            text("table")?,
+            text("field")?,
+            text("text")?
+        ))
+    } else if keys.contains("sdk") {
+        if keys != BTreeSet::from(["sdk", "model", "text"]) {
+            return Err("an SDK source has exactly sdk, model and text".into());
+        }
+        Ok(format!(
+            "{} {}: {:?}",
+            text("sdk")?,
+            text("model")?,
+            text("text")?
+        ))
+    } else {
+        Err(
+            "a source is a page (page, table, field, text) or an SDK model (sdk, model, text)"
+                .into(),
+        )
+    }
 }
 
 fn parse_condition(when: &Value, properties: &Map<String, Value>) -> Result<Condition, String> {
@@ -556,7 +597,8 @@ mod tests {
 
     fn rule(extra: Value) -> Value {
         let mut rule = json!({"id": "a-b", "kind": "exclusive", "members": ["a", "b"],
-            "message": "a and b cannot be used together", "source": ["page 1"]});
+            "message": "a and b cannot be used together",
+            "source": [{"page": "001", "table": "Table 1 Thing", "field": "a", "text": "Not with b."}]});
         if let (Some(rule), Some(extra)) = (rule.as_object_mut(), extra.as_object()) {
             rule.extend(extra.clone());
         }
@@ -610,6 +652,14 @@ mod tests {
             ),
             (rule(json!({"source": []})), "`source` must be"),
             (rule(json!({"note": "x"})), "unknown key `note`"),
+            (
+                rule(json!({"source": [{"page": "1", "table": "T", "field": "a", "text": "x"}]})),
+                "three-digit page id",
+            ),
+            (
+                rule(json!({"source": [{"sdk": "s", "text": "x"}]})),
+                "exactly sdk, model and text",
+            ),
         ];
         for (bad, expected) in cases {
             let problems = collect(&document(json!([bad]))).unwrap_err();

@@ -12027,8 +12027,8 @@ pub mod body_rules {
             when: None,
             message: "desktops and size cannot be used together",
             sources: &[
-                "002 Table 5 CreateDesktopReq, size: This parameter cannot be used together with desktops.",
-                "SDK huaweicloudsdkworkspace 3.1.219 CreateDesktopReq.size: 和desktops不能同时生效",
+                "page 002 Table 5 CreateDesktopReq, size: \"This parameter cannot be used together with desktops.\"",
+                "huaweicloudsdkworkspace 3.1.219 CreateDesktopReq.size: \"和desktops不能同时生效\"",
             ],
         },
         Rule {
@@ -12041,8 +12041,8 @@ pub mod body_rules {
             }),
             message: "desktop_name is a name prefix of at most 13 characters when size is greater than 1",
             sources: &[
-                "002 Table 5 CreateDesktopReq, desktop_name: If size is set to a value greater than 1, this parameter indicates the desktop name prefix, which consists of 1 to 13 characters.",
-                "SDK huaweicloudsdkworkspace 3.1.219 CreateDesktopReq.desktop_name: 当size大于1时代表桌面名前缀，位数：1-13",
+                "page 002 Table 5 CreateDesktopReq, desktop_name: \"If size is set to a value greater than 1, this parameter indicates the desktop name prefix, which consists of 1 to 13 characters.\"",
+                "huaweicloudsdkworkspace 3.1.219 CreateDesktopReq.desktop_name: \"当size大于1时代表桌面名前缀，位数：1-13\"",
             ],
         },
     ];
@@ -12055,8 +12055,10 @@ pub mod body_rules {
             when: None,
             message: "copy_volume_desktop_id and copy_volume_ids must be set together",
             sources: &[
-                "002 Table 9 Desktop, copy_volume_desktop_id: If this parameter is specified, copy_volume_ids cannot be empty; copy_volume_ids: If this parameter is specified, copy_volume_desktop_id cannot be empty.",
-                "SDK huaweicloudsdkworkspace 3.1.219 Desktop.copy_volume_desktop_id: 如果指定了该参数，那么copy_volume_ids不能为空; Desktop.copy_volume_ids: 如果指定了该参数，copy_volume_desktop_id不能为空",
+                "page 002 Table 9 Desktop, copy_volume_desktop_id: \"If this parameter is specified, copy_volume_ids cannot be empty.\"",
+                "page 002 Table 9 Desktop, copy_volume_ids: \"If this parameter is specified, copy_volume_desktop_id cannot be empty, and the disks must belong to the desktop.\"",
+                "huaweicloudsdkworkspace 3.1.219 Desktop.copy_volume_desktop_id: \"如果指定了该参数，那么copy_volume_ids不能为空\"",
+                "huaweicloudsdkworkspace 3.1.219 Desktop.copy_volume_ids: \"如果指定了该参数，copy_volume_desktop_id不能为空\"",
             ],
         },
     ];
@@ -12072,8 +12074,8 @@ pub mod body_rules {
             }),
             message: "kms_id is mandatory when encrypt_type is ENCRYPTED",
             sources: &[
-                "002 Table 12 RebuildDesktopsReq, kms_id: This parameter is mandatory when encrypt_type is set to ENCRYPTED.",
-                "SDK huaweicloudsdkworkspace 3.1.219 RebuildDesktopsReq.kms_id: encrypt_type为ENCRYPTED时必传",
+                "page 002 Table 12 RebuildDesktopsReq, kms_id: \"This parameter is mandatory when encrypt_type is set to ENCRYPTED.\"",
+                "huaweicloudsdkworkspace 3.1.219 RebuildDesktopsReq.kms_id: \"encrypt_type为ENCRYPTED时必传\"",
             ],
         },
     ];
@@ -12089,8 +12091,8 @@ pub mod body_rules {
             }),
             message: "kms_id is mandatory when encrypt_type is ENCRYPTED",
             sources: &[
-                "002 Table 13 AttachInstancesReq, kms_id: This parameter is mandatory when encrypt_type is set to ENCRYPTED.",
-                "SDK huaweicloudsdkworkspace 3.1.219 AttachInstancesReq.kms_id: encrypt_type为ENCRYPTED时必传",
+                "page 002 Table 13 AttachInstancesReq, kms_id: \"This parameter is mandatory when encrypt_type is set to ENCRYPTED.\"",
+                "huaweicloudsdkworkspace 3.1.219 AttachInstancesReq.kms_id: \"encrypt_type为ENCRYPTED时必传\"",
             ],
         },
     ];
@@ -12106,8 +12108,10 @@ pub mod body_rules {
             }),
             message: "user_name and user_group are mandatory when attach_user_infos is empty",
             sources: &[
-                "002 Table 14 AttachInstancesDesktopInfo, user_name and user_group: This parameter is mandatory when attach_user_infos is left blank. attach_user_infos has a higher priority.",
-                "SDK huaweicloudsdkworkspace 3.1.219 AttachInstancesDesktopInfo.user_name and .user_group: attach_user_infos为空时,必填,attach_user_infos优先级更高",
+                "page 002 Table 14 AttachInstancesDesktopInfo, user_name: \"This parameter is mandatory when attach_user_infos is left blank.\"",
+                "page 002 Table 14 AttachInstancesDesktopInfo, user_group: \"This parameter is mandatory when attach_user_infos is left blank.\"",
+                "huaweicloudsdkworkspace 3.1.219 AttachInstancesDesktopInfo.user_name: \"attach_user_infos为空时,必填,attach_user_infos优先级更高\"",
+                "huaweicloudsdkworkspace 3.1.219 AttachInstancesDesktopInfo.user_group: \"attach_user_infos为空时,必填,attach_user_infos优先级更高\"",
             ],
         },
     ];
@@ -12121,10 +12125,11 @@ pub mod body_rules {
                 member: "type",
                 test: Test::NotEquals(Literal::Str("GROUP")),
             }),
-            message: "user_name of a user (type USER, the default) has at most 64 characters",
+            message: "user_name of a user (type USER, the default) has at most 64 characters; no source limits a GROUP name",
             sources: &[
-                "002 Table 15 AttachInstancesUserInfo, user_name: If type is set to USER, ... When the domain type is LOCAL_AD, the value contains 1 to 64 characters ... a Linux desktop username can contain a maximum of 64 characters. (No length is stated for a GROUP name.)",
-                "SDK huaweicloudsdkworkspace 3.1.219 AttachInstancesUserInfo.user_name: 当type类型USER时 ... 长度范围为[1-64] ... Linux桌面用户最长支持64个字符",
+                "page 002 Table 15 AttachInstancesUserInfo, user_name: \"When the domain type is LOCAL_AD, the value contains 1 to 64 characters starting with a letter or digit.\"",
+                "page 002 Table 15 AttachInstancesUserInfo, user_name: \"a Linux desktop username can contain a maximum of 64 characters.\"",
+                "huaweicloudsdkworkspace 3.1.219 AttachInstancesUserInfo.user_name: \"Linux桌面用户最长支持64个字符\"",
             ],
         },
     ];
@@ -12140,8 +12145,8 @@ pub mod body_rules {
             }),
             message: "count is mandatory when desktop_ids is empty",
             sources: &[
-                "002 Table 24 ApplyDesktopsInternet, count: This parameter is mandatory when desktop_ids is empty.",
-                "SDK huaweicloudsdkworkspace 3.1.219 ApplyDesktopsInternet.count: 当desktop_ids为空时需要填",
+                "page 002 Table 24 ApplyDesktopsInternet, count: \"This parameter is mandatory when desktop_ids is empty.\"",
+                "huaweicloudsdkworkspace 3.1.219 ApplyDesktopsInternet.count: \"当desktop_ids为空时需要填\"",
             ],
         },
     ];
@@ -12154,8 +12159,8 @@ pub mod body_rules {
             when: None,
             message: "desktops and size cannot be used together",
             sources: &[
-                "004 Table 5 CreateDesktopReq, size: This parameter cannot be used together with desktops.",
-                "SDK huaweicloudsdkworkspace 3.1.219 CreateDesktopReq.size: 和desktops不能同时生效",
+                "page 004 Table 5 CreateDesktopReq, size: \"This parameter cannot be used together with desktops.\"",
+                "huaweicloudsdkworkspace 3.1.219 CreateDesktopReq.size: \"和desktops不能同时生效\"",
             ],
         },
         Rule {
@@ -12168,8 +12173,8 @@ pub mod body_rules {
             }),
             message: "desktop_name is a name prefix of at most 13 characters when size is greater than 1",
             sources: &[
-                "004 Table 5 CreateDesktopReq, desktop_name: If size is set to a value greater than 1, this parameter indicates the desktop name prefix, which consists of 1 to 13 characters.",
-                "SDK huaweicloudsdkworkspace 3.1.219 CreateDesktopReq.desktop_name: 当size大于1时代表桌面名前缀，位数：1-13",
+                "page 004 Table 5 CreateDesktopReq, desktop_name: \"If size is set to a value greater than 1, this parameter indicates the desktop name prefix, which consists of 1 to 13 characters.\"",
+                "huaweicloudsdkworkspace 3.1.219 CreateDesktopReq.desktop_name: \"当size大于1时代表桌面名前缀，位数：1-13\"",
             ],
         },
     ];
@@ -12182,7 +12187,8 @@ pub mod body_rules {
             when: None,
             message: "copy_volume_desktop_id and copy_volume_ids must be set together",
             sources: &[
-                "SDK huaweicloudsdkworkspace 3.1.219 Desktop.copy_volume_desktop_id: 如果指定了该参数，那么copy_volume_ids不能为空; Desktop.copy_volume_ids: 如果指定了该参数，copy_volume_desktop_id不能为空",
+                "huaweicloudsdkworkspace 3.1.219 Desktop.copy_volume_desktop_id: \"如果指定了该参数，那么copy_volume_ids不能为空\"",
+                "huaweicloudsdkworkspace 3.1.219 Desktop.copy_volume_ids: \"如果指定了该参数，copy_volume_desktop_id不能为空\"",
             ],
         },
     ];
