@@ -460,6 +460,101 @@ pub fn render(json: &Value) -> Result<String, Vec<(String, String)>> {
     Ok(prettyplease::unparse(&file))
 }
 
+/// Writes the rules into the descriptions, for the rendered API reference (`cargo
+/// xtask docs`): each schema's description lists its rules with their sources, and
+/// each operation's description lists the rules of its body with their places, so
+/// that a reader sees them without expanding nested schemas.
+pub fn describe(json: &mut Value) -> Result<(), Vec<(String, String)>> {
+    let rules = collect(json)?;
+    let operations = locate(json, &rules);
+    for schema in &rules {
+        let lines: Vec<String> = schema
+            .rules
+            .iter()
+            .map(|rule| {
+                format!(
+                    "- `{}`: {}. Sources: {}.",
+                    rule.id,
+                    rule.message,
+                    rule.sources.join("; ")
+                )
+            })
+            .collect();
+        let pointer = format!("/components/schemas/{}", pointer_token(&schema.schema));
+        if let Some(target) = json.pointer_mut(&pointer) {
+            append_description(target, &lines);
+        }
+    }
+    let by_name: std::collections::BTreeMap<&str, &SchemaRules> =
+        rules.iter().map(|r| (r.schema.as_str(), r)).collect();
+    let Some(paths) = json.get_mut("paths").and_then(Value::as_object_mut) else {
+        return Ok(());
+    };
+    for item in paths.values_mut().filter_map(Value::as_object_mut) {
+        for operation in item.values_mut() {
+            let Some(id) = operation.get("operationId").and_then(Value::as_str) else {
+                continue;
+            };
+            let Some(found) = operations.iter().find(|o| o.operation_id == id) else {
+                continue;
+            };
+            let mut lines = Vec::new();
+            for (path, schema) in &found.locations {
+                let place = path_text(path);
+                for rule in by_name.get(schema.as_str()).map_or(&[][..], |s| &s.rules) {
+                    lines.push(format!(
+                        "- `{place}` ({schema}), `{}`: {}.",
+                        rule.id, rule.message
+                    ));
+                }
+            }
+            if !lines.is_empty() {
+                append_description(operation, &lines);
+            }
+        }
+    }
+    Ok(())
+}
+
+fn append_description(target: &mut Value, lines: &[String]) {
+    let Some(object) = target.as_object_mut() else {
+        return;
+    };
+    let existing = object
+        .get("description")
+        .and_then(Value::as_str)
+        .unwrap_or_default()
+        .trim_end()
+        .to_owned();
+    let heading = "**Rules between fields** (`x-rules`; the client checks them before sending):";
+    let text = format!("{existing}\n\n{heading}\n\n{}\n", lines.join("\n"));
+    object.insert(
+        "description".into(),
+        Value::String(text.trim_start().to_owned()),
+    );
+}
+
+/// `resources[].create_desktops`, the way the docs name a place in a body.
+fn path_text(path: &[Step]) -> String {
+    let mut text = String::new();
+    for step in path {
+        match step {
+            Step::Member(name) => {
+                if !text.is_empty() {
+                    text.push('.');
+                }
+                text.push_str(name);
+            }
+            Step::Items => text.push_str("[]"),
+        }
+    }
+    if text.is_empty() {
+        "(body)".into()
+    } else {
+        text
+    }
+}
+
 /// progenitor's method name for an operation id (`createAppOrder` → `create_app_order`).
 fn method_name(operation_id: &str) -> String {
     let mut out = String::new();
@@ -620,6 +715,24 @@ mod tests {
             )]
         );
         assert_eq!(method_name("createThing"), "create_thing");
+    }
+
+    #[test]
+    fn the_docs_copy_lists_the_rules_on_the_schema_and_the_operation() {
+        let mut doc = document(json!([rule(json!({}))]));
+        describe(&mut doc).unwrap();
+        let schema = doc["components"]["schemas"]["Thing"]["description"]
+            .as_str()
+            .unwrap();
+        assert!(
+            schema.contains("- `a-b`: a and b cannot be used together. Sources: page 001"),
+            "{schema}"
+        );
+        let operation = doc["paths"]["/x"]["post"]["description"].as_str().unwrap();
+        assert!(
+            operation.contains("- `items[]` (Thing), `a-b`: a and b cannot be used together."),
+            "{operation}"
+        );
     }
 
     #[test]
