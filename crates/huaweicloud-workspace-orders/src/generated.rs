@@ -11494,8 +11494,9 @@ request on its own. Where the pages contradict themselves, this document decides
 schema or operation was transcribed from), `x-iam-authorization` (the IAM action,
 access level, condition keys and dependencies of an operation),
 `x-extensible-enum` (the known values of a string whose list the sources leave open:
-other values are valid too) and `x-enum-descriptions` / `x-enum-varnames` (the meaning
-and a name of each enum or known value).
+other values are valid too), `x-enum-descriptions` / `x-enum-varnames` (the meaning
+and a name of each enum or known value) and `x-rules` (rules between an object's members
+that the pages state in words, each with its sources; format in `openapi/README.md`).
 
 The document never refuses a request that one of Huawei's current sources documents as
 valid: the doc pages, the official SDK models (`huaweicloudsdkworkspace` and
