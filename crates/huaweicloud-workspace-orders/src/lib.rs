@@ -150,9 +150,9 @@
 //!   with or without a body); no order was placed.
 //! - [`Outcome::Unknown`](error::Outcome::Unknown): a timeout after connecting, a
 //!   5xx, an unreadable answer, an answer longer than the response-size limit
-//!   ([`Error::ResponseTooLarge`](error::Error::ResponseTooLarge), 64 KiB by default,
+//!   ([`Error::ResponseTooLarge`], 64 KiB by default,
 //!   [`OrdersClientBuilder::max_response_bytes`]), or a 2xx without an order id
-//!   ([`Error::MissingOrderId`](error::Error::MissingOrderId): a success always
+//!   ([`Error::MissingOrderId`]: a success always
 //!   carries one). The order may exist. Before sending again, look for it: in
 //!   the console's *Billing Center → Orders → My Orders*, or through the Billing
 //!   Center (CBC) order-listing API filtered by the time of the attempt and the

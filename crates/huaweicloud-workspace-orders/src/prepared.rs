@@ -181,7 +181,10 @@ fn dry_run_client<E>(
     let generated = orders
         .generated_client(operation.service())
         .map_err(no_endpoint)?;
-    let base_url = orders.endpoints().base_url(operation).map_err(no_endpoint)?;
+    let base_url = orders
+        .endpoints()
+        .base_url(operation)
+        .map_err(no_endpoint)?;
     let slot = DryRunSlot::default();
     let mut context = generated.inner().clone();
     context.dry_run = Some(slot.clone());

@@ -46,7 +46,9 @@ pub fn run(output: Output) -> Exit {
         for (region, hosts) in &rows {
             println!("{region}");
             for (operation, url) in hosts {
-                let url = url.as_deref().unwrap_or("none: the service has no endpoint here");
+                let url = url
+                    .as_deref()
+                    .unwrap_or("none: the service has no endpoint here");
                 println!("  {:<20} {url}", operation.operation_id());
             }
         }
