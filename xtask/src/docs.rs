@@ -62,7 +62,12 @@ fn build(redocly: &Path, spec: &Path, output: &Path) -> anyhow::Result<()> {
     partial_name.push(".partial.html");
     let partial = dir.join(partial_name);
 
-    let result = render(redocly, spec, &partial)
+    // The rules between fields go into the descriptions of a copy (crate::rules::describe).
+    let mut described_name = file_name.to_os_string();
+    described_name.push(".spec.json");
+    let described = dir.join(described_name);
+    let result = described_spec(spec, &described)
+        .and_then(|()| render(redocly, &described, &partial))
         .and_then(|()| {
             let written = std::fs::metadata(&partial)
                 .with_context(|| format!("Redocly wrote no {}", partial.display()))?;
@@ -75,11 +80,29 @@ fn build(redocly: &Path, spec: &Path, output: &Path) -> anyhow::Result<()> {
             std::fs::rename(&partial, output)
                 .with_context(|| format!("cannot move the reference to {}", output.display()))
         });
+    let _ = std::fs::remove_file(&described);
     if result.is_err() {
         // Nothing half-written stays behind; the error says what went wrong.
         let _ = std::fs::remove_file(&partial);
     }
     result
+}
+
+/// `spec` with its `x-rules` written into the descriptions, as JSON at `out`.
+fn described_spec(spec: &Path, out: &Path) -> anyhow::Result<()> {
+    let text =
+        std::fs::read_to_string(spec).with_context(|| format!("cannot read {}", spec.display()))?;
+    let mut document: serde_json::Value = serde_yaml_ng::from_str(&text)
+        .with_context(|| format!("{}: not YAML or JSON", spec.display()))?;
+    crate::rules::describe(&mut document).map_err(|problems| {
+        let lines: Vec<String> = problems
+            .iter()
+            .map(|(at, message)| format!("  {}: {at}: {message}", spec.display()))
+            .collect();
+        anyhow::anyhow!("x-rules cannot be rendered:\n{}", lines.join("\n"))
+    })?;
+    std::fs::write(out, serde_json::to_string_pretty(&document)?)
+        .with_context(|| format!("cannot write {}", out.display()))
 }
 
 fn render(redocly: &Path, spec: &Path, output: &Path) -> anyhow::Result<()> {

@@ -14,6 +14,7 @@ use quote::quote;
 
 use crate::constraints::{self, Conversion};
 use crate::extensible_enums::{self, ExtensibleEnum};
+use crate::rules;
 use crate::spec::{self, LoadedSpec};
 use crate::string_schemas;
 #[path = "client_constructors.rs"]
@@ -84,6 +85,17 @@ pub fn render(layout: &Layout) -> Result<Vec<Output>> {
         )
     })?;
 
+    let body_rules = rules::render(&json).map_err(|problems| {
+        anyhow!(
+            "x-rules the generator cannot read:\n{}",
+            problems
+                .iter()
+                .map(|(at, m)| format!("  {}: {at}: {m}", spec_path.display()))
+                .collect::<Vec<_>>()
+                .join("\n")
+        )
+    })?;
+
     let strings = string_schemas::collect(&openapi);
     let bad_patterns: Vec<String> = strings
         .iter()
@@ -136,7 +148,7 @@ pub fn render(layout: &Layout) -> Result<Vec<Output>> {
     Ok([
         Output {
             path: layout.generated_rs.clone(),
-            contents: header + &code,
+            contents: header + &code + "\n" + &body_rules,
         },
         Output {
             path: layout.spec_json.clone(),

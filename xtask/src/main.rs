@@ -12,6 +12,7 @@ mod extensible_enums;
 mod generate;
 mod operations;
 mod pattern_checks;
+mod rules;
 mod schema_derive_feature;
 mod spec;
 mod string_schemas;

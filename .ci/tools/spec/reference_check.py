@@ -6,7 +6,9 @@ documented example request, with a deep link that selects that example
 after the page's script has run. In every dump, each operation of the spec
 must have its own rendered section: its summary as the heading and every
 top-level member of its request body schema as a property row (name, required
-mark, description). In the dump that selects an example, the request payload
+mark, description), and every rule between fields (`x-rules`) its body uses, as
+its id and message (cargo xtask docs writes them into the operation's
+description). In the dump that selects an example, the request payload
 panel of its operation must show that example's summary and its whole value.
 
 Redoc renders operations lazily, as they scroll into view, so the window is
@@ -117,12 +119,32 @@ class Operation:
     route: str
     properties: list[tuple[str, bool, str]]
     examples: list[tuple[str, str, Any]]
+    rules: list[tuple[str, str]]
 
 
 def resolve(spec: dict[str, Any], schema: dict[str, Any]) -> dict[str, Any]:
     while "$ref" in schema:
         schema = spec["components"]["schemas"][schema["$ref"].rsplit("/", 1)[-1]]
     return schema
+
+
+def body_rules(spec: dict[str, Any], schema: dict[str, Any], seen: set[str] | None = None) -> list[tuple[str, str]]:
+    """(id, message) of every x-rules rule of the schemas reachable from `schema`."""
+    seen = set() if seen is None else seen
+    found = []
+    if "$ref" in schema:
+        name = schema["$ref"].rsplit("/", 1)[-1]
+        if name in seen:
+            return found
+        seen.add(name)
+        target = spec["components"]["schemas"][name]
+        found += [(rule["id"], rule["message"]) for rule in target.get("x-rules", [])]
+        return found + body_rules(spec, target, seen)
+    for member in schema.get("properties", {}).values():
+        found += body_rules(spec, member, seen)
+    if "items" in schema:
+        found += body_rules(spec, schema["items"], seen)
+    return found
 
 
 def operations(spec: dict[str, Any]) -> list[Operation]:
@@ -144,7 +166,14 @@ def operations(spec: dict[str, Any]) -> list[Operation]:
                 examples.append((key, example.get("summary", ""), example["value"]))
             tag = op["tags"][0].lower()
             found.append(
-                Operation(op["operationId"], op["summary"], f"/{tag}/{op['operationId'].lower()}", properties, examples)
+                Operation(
+                    op["operationId"],
+                    op["summary"],
+                    f"/{tag}/{op['operationId'].lower()}",
+                    properties,
+                    examples,
+                    body_rules(spec, media["schema"]),
+                )
             )
     if not found:
         raise CheckFailed("the spec has no operations")
@@ -210,6 +239,10 @@ def check_operation(dom: Node, op: Operation) -> list[str]:
             problems.append(
                 f"{op.operation_id}: property {name!r} shows {text!r}, not its description {plain(description)!r}"
             )
+    shown = squash(section.text())
+    for rule_id, message in op.rules:
+        if f"{rule_id}: {plain(message)}" not in shown:
+            problems.append(f"{op.operation_id}: rule {rule_id} ({message!r}) not shown")
     return problems
 
 

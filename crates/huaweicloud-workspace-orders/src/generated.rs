@@ -11769,9 +11769,10 @@ schema or operation was transcribed from), `x-iam-authorization` (the IAM action
 access level, condition keys and dependencies of an operation),
 `x-service` (the service whose endpoint serves an operation: `Workspace` or
 `WorkspaceApp`; the client routes by it), `x-extensible-enum` (the known values of a
-string whose list the sources leave open: other values are valid too) and
+string whose list the sources leave open: other values are valid too),
 `x-enum-descriptions` / `x-enum-varnames` (the meaning and a name of each enum or
-known value).
+known value) and `x-rules` (rules between an object's members that the pages state in
+words, each with its sources; format in `openapi/README.md`).
 
 The document never refuses a request that one of Huawei's current sources documents as
 valid: the doc pages, the official SDK models (`huaweicloudsdkworkspace` and
@@ -12285,4 +12286,298 @@ pub mod builder {
 /// Items consumers will typically use such as the Client.
 pub mod prelude {
     pub use self::super::Client;
+}
+
+/// The spec's `x-rules` (rules between fields the pages state in words), and
+/// where each operation's request body uses them; checked by
+/// [`crate::rules`] before a request is sent.
+pub mod body_rules {
+    use crate::rules::{
+        Condition, Literal, Location, OperationRules, Rule, RuleKind, Step, Test,
+    };
+    ///The `x-rules` of `PeriodicCreateDesktopReq`.
+    pub const PERIODIC_CREATE_DESKTOP_REQ: &[Rule] = &[
+        Rule {
+            id: "desktops-size-exclusive",
+            kind: RuleKind::Exclusive,
+            members: &["desktops", "size"],
+            when: None,
+            message: "desktops and size cannot be used together",
+            sources: &[
+                "page 002 Table 5 CreateDesktopReq, size: \"This parameter cannot be used together with desktops.\"",
+                "huaweicloudsdkworkspace 3.1.219 CreateDesktopReq.size: \"和desktops不能同时生效\"",
+            ],
+        },
+        Rule {
+            id: "desktop-name-prefix-length",
+            kind: RuleKind::MaxLength(13usize),
+            members: &["desktop_name"],
+            when: Some(Condition {
+                member: "size",
+                test: Test::GreaterThan(1i64),
+            }),
+            message: "desktop_name is a name prefix of at most 13 characters when size is greater than 1",
+            sources: &[
+                "page 002 Table 5 CreateDesktopReq, desktop_name: \"If size is set to a value greater than 1, this parameter indicates the desktop name prefix, which consists of 1 to 13 characters.\"",
+                "huaweicloudsdkworkspace 3.1.219 CreateDesktopReq.desktop_name: \"当size大于1时代表桌面名前缀，位数：1-13\"",
+            ],
+        },
+    ];
+    ///The `x-rules` of `PeriodicDesktop`.
+    pub const PERIODIC_DESKTOP: &[Rule] = &[
+        Rule {
+            id: "copy-volumes-together",
+            kind: RuleKind::Together,
+            members: &["copy_volume_desktop_id", "copy_volume_ids"],
+            when: None,
+            message: "copy_volume_desktop_id and copy_volume_ids must be set together",
+            sources: &[
+                "page 002 Table 9 Desktop, copy_volume_desktop_id: \"If this parameter is specified, copy_volume_ids cannot be empty.\"",
+                "page 002 Table 9 Desktop, copy_volume_ids: \"If this parameter is specified, copy_volume_desktop_id cannot be empty, and the disks must belong to the desktop.\"",
+                "huaweicloudsdkworkspace 3.1.219 Desktop.copy_volume_desktop_id: \"如果指定了该参数，那么copy_volume_ids不能为空\"",
+                "huaweicloudsdkworkspace 3.1.219 Desktop.copy_volume_ids: \"如果指定了该参数，copy_volume_desktop_id不能为空\"",
+            ],
+        },
+    ];
+    ///The `x-rules` of `RebuildDesktopsReq`.
+    pub const REBUILD_DESKTOPS_REQ: &[Rule] = &[
+        Rule {
+            id: "kms-id-when-encrypted",
+            kind: RuleKind::Required,
+            members: &["kms_id"],
+            when: Some(Condition {
+                member: "encrypt_type",
+                test: Test::Equals(Literal::Str("ENCRYPTED")),
+            }),
+            message: "kms_id is mandatory when encrypt_type is ENCRYPTED",
+            sources: &[
+                "page 002 Table 12 RebuildDesktopsReq, kms_id: \"This parameter is mandatory when encrypt_type is set to ENCRYPTED.\"",
+                "huaweicloudsdkworkspace 3.1.219 RebuildDesktopsReq.kms_id: \"encrypt_type为ENCRYPTED时必传\"",
+            ],
+        },
+    ];
+    ///The `x-rules` of `AttachInstancesReq`.
+    pub const ATTACH_INSTANCES_REQ: &[Rule] = &[
+        Rule {
+            id: "kms-id-when-encrypted",
+            kind: RuleKind::Required,
+            members: &["kms_id"],
+            when: Some(Condition {
+                member: "encrypt_type",
+                test: Test::Equals(Literal::Str("ENCRYPTED")),
+            }),
+            message: "kms_id is mandatory when encrypt_type is ENCRYPTED",
+            sources: &[
+                "page 002 Table 13 AttachInstancesReq, kms_id: \"This parameter is mandatory when encrypt_type is set to ENCRYPTED.\"",
+                "huaweicloudsdkworkspace 3.1.219 AttachInstancesReq.kms_id: \"encrypt_type为ENCRYPTED时必传\"",
+            ],
+        },
+    ];
+    ///The `x-rules` of `AttachInstancesDesktopInfo`.
+    pub const ATTACH_INSTANCES_DESKTOP_INFO: &[Rule] = &[
+        Rule {
+            id: "user-when-no-attach-user-infos",
+            kind: RuleKind::Required,
+            members: &["user_name", "user_group"],
+            when: Some(Condition {
+                member: "attach_user_infos",
+                test: Test::Set(false),
+            }),
+            message: "user_name and user_group are mandatory when attach_user_infos is empty",
+            sources: &[
+                "page 002 Table 14 AttachInstancesDesktopInfo, user_name: \"This parameter is mandatory when attach_user_infos is left blank.\"",
+                "page 002 Table 14 AttachInstancesDesktopInfo, user_group: \"This parameter is mandatory when attach_user_infos is left blank.\"",
+                "huaweicloudsdkworkspace 3.1.219 AttachInstancesDesktopInfo.user_name: \"attach_user_infos为空时,必填,attach_user_infos优先级更高\"",
+                "huaweicloudsdkworkspace 3.1.219 AttachInstancesDesktopInfo.user_group: \"attach_user_infos为空时,必填,attach_user_infos优先级更高\"",
+            ],
+        },
+    ];
+    ///The `x-rules` of `AttachInstancesUserInfo`.
+    pub const ATTACH_INSTANCES_USER_INFO: &[Rule] = &[
+        Rule {
+            id: "user-name-length",
+            kind: RuleKind::MaxLength(64usize),
+            members: &["user_name"],
+            when: Some(Condition {
+                member: "type",
+                test: Test::NotEquals(Literal::Str("GROUP")),
+            }),
+            message: "user_name of a user (type USER, the default) has at most 64 characters; no source limits a GROUP name",
+            sources: &[
+                "page 002 Table 15 AttachInstancesUserInfo, user_name: \"When the domain type is LOCAL_AD, the value contains 1 to 64 characters starting with a letter or digit.\"",
+                "page 002 Table 15 AttachInstancesUserInfo, user_name: \"a Linux desktop username can contain a maximum of 64 characters.\"",
+                "huaweicloudsdkworkspace 3.1.219 AttachInstancesUserInfo.user_name: \"Linux桌面用户最长支持64个字符\"",
+            ],
+        },
+    ];
+    ///The `x-rules` of `ApplyDesktopsInternet`.
+    pub const APPLY_DESKTOPS_INTERNET: &[Rule] = &[
+        Rule {
+            id: "count-when-no-desktop-ids",
+            kind: RuleKind::Required,
+            members: &["count"],
+            when: Some(Condition {
+                member: "desktop_ids",
+                test: Test::Set(false),
+            }),
+            message: "count is mandatory when desktop_ids is empty",
+            sources: &[
+                "page 002 Table 24 ApplyDesktopsInternet, count: \"This parameter is mandatory when desktop_ids is empty.\"",
+                "huaweicloudsdkworkspace 3.1.219 ApplyDesktopsInternet.count: \"当desktop_ids为空时需要填\"",
+            ],
+        },
+    ];
+    ///The `x-rules` of `DesktopOrderCreateDesktopReq`.
+    pub const DESKTOP_ORDER_CREATE_DESKTOP_REQ: &[Rule] = &[
+        Rule {
+            id: "desktops-size-exclusive",
+            kind: RuleKind::Exclusive,
+            members: &["desktops", "size"],
+            when: None,
+            message: "desktops and size cannot be used together",
+            sources: &[
+                "page 004 Table 5 CreateDesktopReq, size: \"This parameter cannot be used together with desktops.\"",
+                "huaweicloudsdkworkspace 3.1.219 CreateDesktopReq.size: \"和desktops不能同时生效\"",
+            ],
+        },
+        Rule {
+            id: "desktop-name-prefix-length",
+            kind: RuleKind::MaxLength(13usize),
+            members: &["desktop_name"],
+            when: Some(Condition {
+                member: "size",
+                test: Test::GreaterThan(1i64),
+            }),
+            message: "desktop_name is a name prefix of at most 13 characters when size is greater than 1",
+            sources: &[
+                "page 004 Table 5 CreateDesktopReq, desktop_name: \"If size is set to a value greater than 1, this parameter indicates the desktop name prefix, which consists of 1 to 13 characters.\"",
+                "huaweicloudsdkworkspace 3.1.219 CreateDesktopReq.desktop_name: \"当size大于1时代表桌面名前缀，位数：1-13\"",
+            ],
+        },
+    ];
+    ///The `x-rules` of `DesktopOrderDesktop`.
+    pub const DESKTOP_ORDER_DESKTOP: &[Rule] = &[
+        Rule {
+            id: "copy-volumes-together",
+            kind: RuleKind::Together,
+            members: &["copy_volume_desktop_id", "copy_volume_ids"],
+            when: None,
+            message: "copy_volume_desktop_id and copy_volume_ids must be set together",
+            sources: &[
+                "huaweicloudsdkworkspace 3.1.219 Desktop.copy_volume_desktop_id: \"如果指定了该参数，那么copy_volume_ids不能为空\"",
+                "huaweicloudsdkworkspace 3.1.219 Desktop.copy_volume_ids: \"如果指定了该参数，copy_volume_desktop_id不能为空\"",
+            ],
+        },
+    ];
+    /// Every operation with a JSON request body and the places rules apply in it.
+    pub const OPERATIONS: &[OperationRules] = &[
+        OperationRules {
+            operation_id: "createAppOrder",
+            method_name: "create_app_order",
+            locations: &[],
+        },
+        OperationRules {
+            operation_id: "createPeriodicOrder",
+            method_name: "create_periodic_order",
+            locations: &[
+                Location {
+                    path: &[
+                        Step::Member("resources"),
+                        Step::Items,
+                        Step::Member("create_desktops"),
+                    ],
+                    schema: "PeriodicCreateDesktopReq",
+                    rules: PERIODIC_CREATE_DESKTOP_REQ,
+                },
+                Location {
+                    path: &[
+                        Step::Member("resources"),
+                        Step::Items,
+                        Step::Member("create_desktops"),
+                        Step::Member("desktops"),
+                        Step::Items,
+                    ],
+                    schema: "PeriodicDesktop",
+                    rules: PERIODIC_DESKTOP,
+                },
+                Location {
+                    path: &[
+                        Step::Member("resources"),
+                        Step::Items,
+                        Step::Member("rebuild_desktops"),
+                    ],
+                    schema: "RebuildDesktopsReq",
+                    rules: REBUILD_DESKTOPS_REQ,
+                },
+                Location {
+                    path: &[
+                        Step::Member("resources"),
+                        Step::Items,
+                        Step::Member("attach_desktops"),
+                    ],
+                    schema: "AttachInstancesReq",
+                    rules: ATTACH_INSTANCES_REQ,
+                },
+                Location {
+                    path: &[
+                        Step::Member("resources"),
+                        Step::Items,
+                        Step::Member("attach_desktops"),
+                        Step::Member("desktops"),
+                        Step::Items,
+                    ],
+                    schema: "AttachInstancesDesktopInfo",
+                    rules: ATTACH_INSTANCES_DESKTOP_INFO,
+                },
+                Location {
+                    path: &[
+                        Step::Member("resources"),
+                        Step::Items,
+                        Step::Member("attach_desktops"),
+                        Step::Member("desktops"),
+                        Step::Items,
+                        Step::Member("attach_user_infos"),
+                        Step::Items,
+                    ],
+                    schema: "AttachInstancesUserInfo",
+                    rules: ATTACH_INSTANCES_USER_INFO,
+                },
+                Location {
+                    path: &[
+                        Step::Member("resources"),
+                        Step::Items,
+                        Step::Member("apply_desktops_internet"),
+                    ],
+                    schema: "ApplyDesktopsInternet",
+                    rules: APPLY_DESKTOPS_INTERNET,
+                },
+            ],
+        },
+        OperationRules {
+            operation_id: "createDesktopOrder",
+            method_name: "create_desktop_order",
+            locations: &[
+                Location {
+                    path: &[
+                        Step::Member("hour_package_resources"),
+                        Step::Items,
+                        Step::Member("create_desktops"),
+                    ],
+                    schema: "DesktopOrderCreateDesktopReq",
+                    rules: DESKTOP_ORDER_CREATE_DESKTOP_REQ,
+                },
+                Location {
+                    path: &[
+                        Step::Member("hour_package_resources"),
+                        Step::Items,
+                        Step::Member("create_desktops"),
+                        Step::Member("desktops"),
+                        Step::Items,
+                    ],
+                    schema: "DesktopOrderDesktop",
+                    rules: DESKTOP_ORDER_DESKTOP,
+                },
+            ],
+        },
+    ];
 }

@@ -4,6 +4,7 @@
 //! Before a request leaves ([`ClientHooks::pre`]):
 //! - the `api-version` header progenitor adds is removed (Huawei does not document
 //!   it);
+//! - the body must keep the spec's rules between fields ([`crate::rules`]);
 //! - the operation must belong to the service this client's base URL serves, and the
 //!   path must have the operation's shape (a project id such as `..` that the URL
 //!   parser resolved away is refused);
@@ -29,7 +30,7 @@ use crate::credentials::{Auth, Credentials, validate_project_id};
 use crate::endpoint::Service;
 use crate::operation::Operation;
 use crate::prepared::DryRunSlot;
-use crate::signer;
+use crate::{rules, signer};
 
 /// The header carrying an IAM token.
 pub const AUTH_TOKEN_HEADER: HeaderName = HeaderName::from_static("x-auth-token");
@@ -138,6 +139,10 @@ impl ClientContext {
             })?;
         let project_id =
             validate_project_id("project_id", project_id).map_err(|error| error.to_string())?;
+        // The spec's rules between fields (x-rules), for whatever body this is.
+        if let Some(body) = request.body().and_then(reqwest::Body::as_bytes) {
+            rules::check_body(operation.operation_id(), body)?;
+        }
 
         let headers = request.headers_mut();
         headers.insert(

@@ -219,6 +219,7 @@ mod operation_path;
 #[rustfmt::skip]
 mod orders_operations;
 pub mod prepared;
+pub mod rules;
 pub mod service;
 pub mod signer;
 mod tls;

@@ -52,6 +52,7 @@ mod connection;
 pub mod fault;
 mod handler;
 pub mod orders;
+pub mod rules;
 pub mod schema;
 mod server;
 pub mod signature;

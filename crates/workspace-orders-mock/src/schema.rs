@@ -3,7 +3,8 @@
 //! OpenAPI 3.0 schema objects are a dialect of JSON Schema draft 5/7: `nullable` instead
 //! of a `"null"` type, a boolean `exclusiveMinimum`/`exclusiveMaximum`, `format: int32`
 //! meaning a range, `$ref`s into `#/components/schemas`, and annotations (`example`,
-//! `x-*`, `discriminator`…) a JSON Schema validator must not see. [`to_json_schema`]
+//! `x-*`, `discriminator`…) a JSON Schema validator must not see, except `x-rules`,
+//! which becomes a keyword of the mock's own ([`crate::rules`]). [`to_json_schema`]
 //! rewrites one schema; [`Validator`] bundles the components as `definitions` so every
 //! `$ref` resolves inside one document.
 
@@ -107,6 +108,16 @@ pub fn to_json_schema(schema: &Value, location: &str) -> Result<Value, SchemaErr
         out.insert(key.clone(), translated);
     }
 
+    // The rules between fields become a keyword of our own (crate::rules); read now,
+    // so that a malformed rule stops the mock at start-up with its place.
+    if let Some(rules) = object.get("x-rules") {
+        crate::rules::parse(rules).map_err(|message| SchemaError {
+            location: format!("{location}/x-rules"),
+            message,
+        })?;
+        out.insert(crate::rules::KEYWORD.to_owned(), rules.clone());
+    }
+
     // Boolean exclusive bounds (OpenAPI 3.0, draft 4) become numeric ones (draft 7).
     for (flag, bound) in [
         ("exclusiveMinimum", "minimum"),
@@ -207,6 +218,7 @@ impl Validator {
         let inner = jsonschema::draft7::options()
             .should_validate_formats(true)
             .with_keyword(INTEGER_LITERAL, integer_literal)
+            .with_keyword(crate::rules::KEYWORD, crate::rules::keyword)
             .build(&document)
             .map_err(|error| SchemaError {
                 location: location.to_owned(),

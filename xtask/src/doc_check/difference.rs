@@ -15,10 +15,12 @@ pub enum Kind {
     ResponseFieldExtra,
     ExampleMissing,
     ExampleInvalid,
+    RuleSourceMissing,
+    RuleUnstated,
 }
 
 impl Kind {
-    pub const ALL: [Kind; 10] = [
+    pub const ALL: [Kind; 12] = [
         Kind::MissingInSpec,
         Kind::ExtraInSpec,
         Kind::RequiredDiffers,
@@ -29,6 +31,8 @@ impl Kind {
         Kind::ResponseFieldExtra,
         Kind::ExampleMissing,
         Kind::ExampleInvalid,
+        Kind::RuleSourceMissing,
+        Kind::RuleUnstated,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -43,6 +47,8 @@ impl Kind {
             Kind::ResponseFieldExtra => "response-field-extra",
             Kind::ExampleMissing => "example-missing",
             Kind::ExampleInvalid => "example-invalid",
+            Kind::RuleSourceMissing => "rule-source-missing",
+            Kind::RuleUnstated => "rule-unstated",
         }
     }
 

@@ -117,6 +117,17 @@ fn check_path(kind: Kind, path: &str) -> Result<(), &'static str> {
             Some(n) if n.parse::<usize>().is_ok_and(|n| n >= 1) => Ok(()),
             _ => Err("expected example.<n>, n from 1"),
         },
+        Kind::RuleSourceMissing => match path
+            .strip_prefix("x-rules.")
+            .and_then(|r| r.split_once('.'))
+        {
+            Some((schema, rule)) if !schema.is_empty() && !rule.is_empty() => Ok(()),
+            _ => Err("expected x-rules.<Schema>.<rule-id>"),
+        },
+        Kind::RuleUnstated => match path.strip_prefix("table-").and_then(|r| r.split_once('.')) {
+            Some((table, field)) if table.parse::<u32>().is_ok() && !field.is_empty() => Ok(()),
+            _ => Err("expected table-<N>.<field>"),
+        },
         Kind::MissingInSpec | Kind::ExtraInSpec | Kind::RequiredDiffers | Kind::TypeDiffers => {
             if path.starts_with("response.") {
                 // Response field types are reported under their response path.

@@ -9,6 +9,7 @@ mod field_type;
 mod json_schema;
 mod page;
 mod report;
+mod rules;
 mod spec_model;
 
 use std::path::{Path, PathBuf};
@@ -170,6 +171,11 @@ fn check_page(
         parsed.method, parsed.uri, operation.id
     ));
     report.outcome = compare::compare(&parsed, spec, &operation)
+        .map(|mut comparison| {
+            let rules = rules::differences(&parsed, text, &report.page_id, &spec.document);
+            comparison.differences.extend(rules);
+            comparison
+        })
         .map_err(|why| format!("{why} (spec operation {})", operation.pointer))
         .map(|comparison| {
             let differences = comparison
