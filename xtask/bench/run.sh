@@ -91,9 +91,16 @@ if wants regen; then
   XTASK="$CARGO_TARGET_DIR/release/xtask"
   # xtask reads openapi/ under the root it is given and writes there: a copy.
   copy="$SCRATCH/regen-root"
-  mkdir -p "$copy/crates/$CLIENT_CRATE/src"
+  mkdir -p "$copy/crates/$CLIENT_CRATE/src" "$copy/crates/workspace-orders-cli/src"
   cp -r openapi "$copy/"
-  ours_outputs=("$copy/crates/$CLIENT_CRATE/src/generated.rs" "$copy/openapi/workspace-orders.json")
+  # Every file generate writes (the first is the one whose lines are counted).
+  ours_outputs=(
+    "$copy/crates/$CLIENT_CRATE/src/generated.rs"
+    "$copy/crates/$CLIENT_CRATE/src/operation.rs"
+    "$copy/crates/$CLIENT_CRATE/src/orders_operations.rs"
+    "$copy/crates/workspace-orders-cli/src/operations.rs"
+    "$copy/openapi/workspace-orders.json"
+  )
   # openapi-generator reads the JSON rendering, which xtask rewrites: its own copy.
   cp openapi/workspace-orders.json "$SCRATCH/spec.json"
   theirs_out="$SCRATCH/regen-openapi"
