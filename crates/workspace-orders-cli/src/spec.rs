@@ -5,7 +5,7 @@
 use std::sync::OnceLock;
 
 use huaweicloud_workspace_orders::operation::Operation;
-use serde_json::{Value, json};
+use serde_json::Value;
 
 /// `openapi/workspace-orders.json`, the JSON rendering `cargo xtask generate` writes.
 const SPEC_JSON: &str = include_str!("../../../openapi/workspace-orders.json");
@@ -48,44 +48,91 @@ pub fn request_schema(operation: Operation) -> Option<&'static Value> {
     Some(resolve(request_media(operation)?.get("schema")?))
 }
 
+/// `.ci/tools/spec/example-errata.json`: the project's one record of the page examples
+/// that `openapi/ERRATA.md` says break their own tables, and how each is corrected
+/// (the generator checks in CI read the same file).
+const EXAMPLE_ERRATA_JSON: &str = include_str!("../../../.ci/tools/spec/example-errata.json");
+
 /// A correction of a page's example that contradicts the page's own tables.
 struct Erratum {
-    id: &'static str,
+    id: String,
     operation: Operation,
-    example: &'static str,
-    /// What the correction does, as ERRATA.md describes it.
-    what: &'static str,
-    fix: fn(&mut Value),
+    example: String,
+    /// What the correction does, in words.
+    what: String,
+    /// `(path to the field, new value or None to remove it)`.
+    fixes: Vec<(Vec<Value>, Option<Value>)>,
 }
 
-/// The examples `openapi/ERRATA.md` says are refused as documented, with the
-/// correction it gives.
-const ERRATA: &[Erratum] = &[
-    Erratum {
-        id: "E01",
-        operation: Operation::CreateAppOrder,
-        example: "createApps",
-        what: "update_access_agent sent as the boolean true, as the table types it",
-        fix: |body| {
-            if let Some(services) = body.pointer_mut("/resources/0/create_services") {
-                services["update_access_agent"] = json!(true);
+impl Erratum {
+    fn apply(&self, body: &mut Value) {
+        for (path, value) in &self.fixes {
+            let Some((last, parents)) = path.split_last() else {
+                continue;
+            };
+            let parent = parents
+                .iter()
+                .try_fold(&mut *body, |node, step| match step {
+                    Value::String(key) => node.get_mut(key.as_str()),
+                    Value::Number(index) => node.get_mut(index.as_u64()? as usize),
+                    _ => None,
+                });
+            match (parent, last, value) {
+                (Some(Value::Object(members)), Value::String(key), None) => {
+                    members.remove(key);
+                }
+                (Some(Value::Object(members)), Value::String(key), Some(value)) => {
+                    members.insert(key.clone(), value.clone());
+                }
+                _ => {}
             }
-        },
-    },
-    Erratum {
-        id: "E02",
-        operation: Operation::CreateDesktopOrder,
-        example: "hourPackageDesktop",
-        what: "tenantId (in no table and no SDK model) dropped",
-        fix: |body| {
-            if let Some(Value::Object(desktops)) =
-                body.pointer_mut("/hour_package_resources/0/create_desktops")
-            {
-                desktops.remove("tenantId");
+        }
+    }
+}
+
+/// The corrections of `EXAMPLE_ERRATA_JSON`; the embedded file is checked by the
+/// tests, so an entry that does not parse is a build of a broken checkout.
+fn errata() -> &'static [Erratum] {
+    static ERRATA: OnceLock<Vec<Erratum>> = OnceLock::new();
+    ERRATA.get_or_init(|| {
+        let file: Value = serde_json::from_str(EXAMPLE_ERRATA_JSON).unwrap_or(Value::Null);
+        let entries = file["examples"]
+            .as_array()
+            .map(Vec::as_slice)
+            .unwrap_or_default();
+        entries.iter().filter_map(erratum).collect()
+    })
+}
+
+fn erratum(entry: &Value) -> Option<Erratum> {
+    let operation = Operation::ALL
+        .into_iter()
+        .find(|operation| Some(operation.operation_id()) == entry["operation"].as_str())?;
+    let mut fixes = Vec::new();
+    let mut what = Vec::new();
+    for failure in entry["failures"].as_array()? {
+        let path = failure["path"].as_array()?.clone();
+        let field = path.last()?.as_str()?.to_owned();
+        let kind = failure["kind"].as_str().unwrap_or("failure");
+        match failure["fix"].get("set") {
+            Some(value) => {
+                what.push(format!("{field} set to {value} ({kind})"));
+                fixes.push((path, Some(value.clone())));
             }
-        },
-    },
-];
+            None => {
+                what.push(format!("{field} removed ({kind})"));
+                fixes.push((path, None));
+            }
+        }
+    }
+    Some(Erratum {
+        id: entry["erratum"].as_str()?.to_owned(),
+        operation,
+        example: entry["example"].as_str()?.to_owned(),
+        what: what.join("; "),
+        fixes,
+    })
+}
 
 /// One request example of the spec, in the form the client accepts.
 #[derive(Debug, Clone)]
@@ -111,18 +158,18 @@ pub fn examples(operation: Operation) -> Vec<Example> {
         .map(|(name, example)| {
             let example = resolve(example);
             let mut body = example["value"].clone();
-            let erratum = ERRATA
+            let erratum = errata()
                 .iter()
-                .find(|e| e.operation == operation && e.example == name);
+                .find(|e| e.operation == operation && e.example == *name);
             if let Some(erratum) = erratum {
-                (erratum.fix)(&mut body);
+                erratum.apply(&mut body);
             }
             Example {
                 operation,
                 name: name.clone(),
                 summary: example["summary"].as_str().unwrap_or_default().to_owned(),
                 body,
-                corrected: erratum.map(|e| (e.id, e.what)),
+                corrected: erratum.map(|e| (e.id.as_str(), e.what.as_str())),
             }
         })
         .collect()
@@ -173,6 +220,7 @@ pub fn candidate_operations(body: &Value) -> Vec<Operation> {
 mod tests {
     use super::*;
     use crate::check::check;
+    use serde_json::json;
 
     #[tokio::test]
     async fn every_example_is_accepted_by_the_client_and_guessed_right() {
@@ -209,11 +257,11 @@ mod tests {
                 &["$.hour_package_resources[0].create_desktops.tenantId"],
             ),
         ];
-        assert_eq!(ERRATA.len(), expected.len());
-        for (erratum, (id, paths)) in ERRATA.iter().zip(expected) {
+        assert_eq!(errata().len(), expected.len());
+        for (erratum, (id, paths)) in errata().iter().zip(expected) {
             assert_eq!(erratum.id, *id);
             let media = request_media(erratum.operation).unwrap();
-            let documented = resolve(&media["examples"][erratum.example])["value"].clone();
+            let documented = resolve(&media["examples"][erratum.example.as_str()])["value"].clone();
             let checked = check(&documented.to_string(), Some(erratum.operation))
                 .await
                 .unwrap();
