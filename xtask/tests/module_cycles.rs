@@ -16,12 +16,8 @@ const CRATES: [&str; 3] = [
     "crates/workspace-orders-cli",
 ];
 
-/// Edges left out of the graph, each with its reason. hooks.rs names
-/// `crate::client::DEFAULT_MAX_RESPONSE_BYTES` (the default of a context built
-/// without a client); hooks.rs belonged to issue 14 while this test was written.
-/// Moving the constant (or passing it in) removes this entry.
-const TOLERATED: [(&str, &str, &str); 1] =
-    [("crates/huaweicloud-workspace-orders", "hooks", "client")];
+/// Edges left out of the graph, each with its reason (none today).
+const TOLERATED: [(&str, &str, &str); 0] = [];
 
 /// The top-level modules of the crate at `dir`, with the modules each one names.
 fn module_graph(dir: &Path) -> BTreeMap<String, BTreeSet<String>> {

@@ -22,6 +22,14 @@ use reqwest::header::HeaderMap;
 
 use crate::error::{Error, RawBody, request_id};
 
+/// Default limit on the length of a response body: 64 KiB.
+///
+/// Every answer these operations document is a small JSON object: an `order_id`, or
+/// `error_code`, `error_msg`, `error_detail` and an encoded authorization message
+/// (a few KB at most); gateway error pages are a few KB. 64 KiB is over ten times
+/// the largest of them, and bounds what one call in flight can hold in memory.
+pub const DEFAULT_MAX_RESPONSE_BYTES: usize = 64 * 1024;
+
 /// A response as received.
 #[derive(Debug, Clone)]
 pub(crate) struct Captured {

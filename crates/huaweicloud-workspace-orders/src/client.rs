@@ -22,13 +22,8 @@ use crate::prepared::DryRunSlot;
 pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
 /// Default time allowed for a whole call, from connecting to the last body byte.
 pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(60);
-/// Default limit on the length of a response body: 64 KiB.
-///
-/// Every answer these operations document is a small JSON object: an `order_id`, or
-/// `error_code`, `error_msg`, `error_detail` and an encoded authorization message
-/// (a few KB at most); gateway error pages are a few KB. 64 KiB is over ten times
-/// the largest of them, and bounds what one call in flight can hold in memory.
-pub const DEFAULT_MAX_RESPONSE_BYTES: usize = 64 * 1024;
+// Defined beside the code that reads bodies up to it.
+pub use crate::capture::DEFAULT_MAX_RESPONSE_BYTES;
 
 /// Hosts an https proxy from the environment is never used for, besides `NO_PROXY`.
 const LOOPBACK_NO_PROXY: &str = "localhost,127.0.0.0/8,::1";

@@ -75,7 +75,7 @@ impl ClientContext {
             service: None,
             capture: None,
             dry_run: None,
-            response_limit: crate::client::DEFAULT_MAX_RESPONSE_BYTES,
+            response_limit: capture::DEFAULT_MAX_RESPONSE_BYTES,
         }
     }
 
