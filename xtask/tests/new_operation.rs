@@ -15,13 +15,15 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 /// What the copy holds: everything cargo and the generator read.
-const COPIED: [&str; 6] = [
+const COPIED: [&str; 7] = [
     "Cargo.toml",
     "Cargo.lock",
     ".cargo",
     "openapi",
     "xtask",
     "crates",
+    // The CLI embeds the record of corrected page examples.
+    ".ci/tools/spec/example-errata.json",
 ];
 const SPEC: &str = "openapi/workspace-orders.yaml";
 
