@@ -1,0 +1,184 @@
+//! Turning proposed spec edits into text edits of the YAML file, checking
+//! that each lands where it should, and writing the file atomically.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use anyhow::Context;
+use serde_json::{Value, json};
+
+use super::propose::SpecEdit;
+use super::yaml_edit::{Document, Placement, TextEdit};
+
+/// The text edits of `edits`, each with the index of the edit it belongs to.
+/// `Require`/`Unrequire` edits of one schema are merged: a `required` list
+/// stays sorted when it was, and is created before `properties` or dropped
+/// when it would be empty.
+pub fn text_edits(
+    document: &Document,
+    value: &Value,
+    edits: &[SpecEdit],
+) -> Result<Vec<(usize, TextEdit)>, String> {
+    let mut out = Vec::new();
+    // schema pointer → (index, name, add?) in edit order.
+    let mut required: BTreeMap<&str, Vec<(usize, &str, bool)>> = BTreeMap::new();
+    for (index, edit) in edits.iter().enumerate() {
+        let text = match edit {
+            SpecEdit::Insert {
+                parent,
+                key,
+                value,
+                placement,
+            } => document.insert_entry(parent, key, value, placement)?,
+            SpecEdit::Replace { parent, key, value } => {
+                document.replace_entry(parent, key, value)?
+            }
+            SpecEdit::Require { schema, name } => {
+                required
+                    .entry(schema)
+                    .or_default()
+                    .push((index, name, true));
+                continue;
+            }
+            SpecEdit::Unrequire { schema, name } => {
+                required
+                    .entry(schema)
+                    .or_default()
+                    .push((index, name, false));
+                continue;
+            }
+        };
+        out.push((index, text));
+    }
+    for (schema, changes) in required {
+        out.extend(required_edits(document, value, schema, &changes)?);
+    }
+    Ok(out)
+}
+
+fn required_edits(
+    document: &Document,
+    value: &Value,
+    schema: &str,
+    changes: &[(usize, &str, bool)],
+) -> Result<Vec<(usize, TextEdit)>, String> {
+    let pointer = format!("{schema}/required");
+    let first = changes[0].0;
+    let Some(list) = value.pointer(&pointer).and_then(Value::as_array) else {
+        if let Some((_, name, _)) = changes.iter().find(|(_, _, add)| !add) {
+            return Err(format!(
+                "{schema} has no required list to remove {name} from"
+            ));
+        }
+        let mut names: Vec<&str> = changes.iter().map(|(_, name, _)| *name).collect();
+        names.sort_unstable();
+        names.dedup();
+        let properties = value.pointer(&format!("{schema}/properties")).is_some();
+        let placement = if properties {
+            Placement::Before("properties".into())
+        } else {
+            Placement::Last
+        };
+        let edit = document.insert_entry(schema, "required", &json!(names), &placement)?;
+        return Ok(vec![(first, edit)]);
+    };
+    let names: Vec<&str> = list.iter().filter_map(Value::as_str).collect();
+    let removed: Vec<&str> = changes
+        .iter()
+        .filter(|(_, _, add)| !add)
+        .map(|(_, name, _)| *name)
+        .collect();
+    let mut added: Vec<(usize, &str)> = changes
+        .iter()
+        .filter(|(_, name, add)| *add && !names.contains(name))
+        .map(|(index, name, _)| (*index, *name))
+        .collect();
+    added.sort_by_key(|(_, name)| *name);
+    let kept = names.iter().filter(|n| !removed.contains(n)).count();
+    if kept == 0 && added.is_empty() {
+        // OpenAPI 3.0 wants a non-empty list: drop the key.
+        return Ok(vec![(first, document.remove_entry(schema, "required")?)]);
+    }
+    let mut out = Vec::new();
+    for (index, name, add) in changes {
+        if *add {
+            continue;
+        }
+        let position = names
+            .iter()
+            .position(|n| n == name)
+            .ok_or_else(|| format!("{pointer} does not list {name}"))?;
+        out.push((*index, document.remove_item(&pointer, position)?));
+    }
+    let sorted = names.windows(2).all(|pair| pair[0] <= pair[1]);
+    for (index, name) in added {
+        let position = if sorted {
+            names.iter().filter(|n| **n < name).count()
+        } else {
+            names.len()
+        };
+        out.push((
+            index,
+            document.insert_item(&pointer, position, &json!(name))?,
+        ));
+    }
+    Ok(out)
+}
+
+/// Whether each edit's intent holds in `value` (the edited spec, reloaded):
+/// the first that does not, as a message naming its place.
+pub fn check_landed(value: &Value, edits: &[SpecEdit]) -> Result<(), String> {
+    for edit in edits {
+        let holds = match edit {
+            SpecEdit::Insert { .. } | SpecEdit::Replace { .. } => {
+                let (parent, key, expected) = match edit {
+                    SpecEdit::Insert {
+                        parent, key, value, ..
+                    }
+                    | SpecEdit::Replace { parent, key, value } => (parent, key, value),
+                    _ => continue,
+                };
+                value
+                    .pointer(parent)
+                    .and_then(|p| p.get(key.as_str()))
+                    .is_some_and(|found| found == expected)
+            }
+            SpecEdit::Require { schema, name } | SpecEdit::Unrequire { schema, name } => {
+                let listed = value
+                    .pointer(&format!("{schema}/required"))
+                    .and_then(Value::as_array)
+                    .is_some_and(|list| list.iter().any(|n| n.as_str() == Some(name.as_str())));
+                listed == matches!(edit, SpecEdit::Require { .. })
+            }
+        };
+        if !holds {
+            return Err(format!(
+                "{}: the edited file does not read back as proposed",
+                edit.target()
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// Writes `text` to `path` through a temporary file in the same directory
+/// and a rename, so a reader never sees half a file.
+pub fn write_atomically(path: &Path, text: &str) -> anyhow::Result<()> {
+    let dir = path
+        .parent()
+        .with_context(|| format!("{} has no parent directory", path.display()))?;
+    let name = path
+        .file_name()
+        .with_context(|| format!("{} has no file name", path.display()))?;
+    let temp = dir.join(format!(
+        ".{}.tmp-{}",
+        name.to_string_lossy(),
+        std::process::id()
+    ));
+    std::fs::write(&temp, text).with_context(|| format!("cannot write {}", temp.display()))?;
+    if let Err(error) = std::fs::rename(&temp, path) {
+        let _ = std::fs::remove_file(&temp);
+        return Err(error).with_context(|| format!("cannot replace {}", path.display()));
+    }
+    Ok(())
+}
