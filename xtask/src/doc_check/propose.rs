@@ -215,6 +215,7 @@ pub fn new_operation(
         let description = format!("Request body of {id}.");
         let name = proposer.schema_for_table(
             table,
+            "request body",
             Some(description),
             true,
             &format!("{prefix}Request"),
@@ -417,6 +418,9 @@ impl<'a> Proposer<'a> {
             .and_then(Value::as_object)
             .and_then(|p| p.keys().next().cloned());
         let mut anchor: Option<String> = None;
+        // Without a properties mapping to insert into, the missing rows make one
+        // edit of the whole mapping, carried by the first of them.
+        let mut whole_mapping: Option<(usize, Map<String, Value>)> = None;
         for row in &table.rows {
             let path = format!("{prefix}{}", row.name);
             let Some((owner, property)) = self.property(schema, &row.name, 0) else {
@@ -424,22 +428,22 @@ impl<'a> Proposer<'a> {
                     let mut notes = Vec::new();
                     let value = self.row_schema(row, table_index, request, &mut notes, depth)?;
                     notes.append(&mut self.notes);
-                    let mut edits = vec![match &first_property {
-                        Some(first) => SpecEdit::Insert {
+                    let mut edits = Vec::new();
+                    match &first_property {
+                        Some(first) => edits.push(SpecEdit::Insert {
                             parent: format!("{schema}/properties"),
                             key: row.name.clone(),
                             value,
                             placement: anchor
                                 .clone()
                                 .map_or_else(|| Placement::Before(first.clone()), Placement::After),
-                        },
-                        None => SpecEdit::Insert {
-                            parent: schema.to_string(),
-                            key: "properties".into(),
-                            value: json!({ row.name.clone(): value }),
-                            placement: Placement::Last,
-                        },
-                    }];
+                        }),
+                        None => {
+                            let (_, mapping) = whole_mapping
+                                .get_or_insert_with(|| (self.proposed.len(), Map::new()));
+                            mapping.insert(row.name.clone(), value);
+                        }
+                    }
                     if request && row.mandatory == Some(true) {
                         edits.push(SpecEdit::Require {
                             schema: schema.to_string(),
@@ -515,6 +519,24 @@ impl<'a> Proposer<'a> {
                 FieldType::Object(None) | FieldType::Scalar(_) => {}
             }
         }
+        if let Some((carrier, mapping)) = whole_mapping {
+            let parent = schema.to_string();
+            let edit = if self.document().pointer(&format!("{schema}/properties")).is_some() {
+                SpecEdit::Replace {
+                    parent,
+                    key: "properties".into(),
+                    value: Value::Object(mapping),
+                }
+            } else {
+                SpecEdit::Insert {
+                    parent,
+                    key: "properties".into(),
+                    value: Value::Object(mapping),
+                    placement: Placement::Last,
+                }
+            };
+            self.proposed[carrier].edits.insert(0, edit);
+        }
         Ok(())
     }
 
@@ -549,8 +571,10 @@ impl<'a> Proposer<'a> {
             FieldType::Object(Some(name)) => {
                 let child = self.table_named(name, table, &row.name)?;
                 let schema_name = format!("{}{name}", self.prefix);
+                let context = format!("{} {}", row.name, row.description);
                 let component = self.schema_for_table(
                     child,
+                    &context,
                     Some(row.description.clone()),
                     request,
                     &schema_name,
@@ -581,8 +605,10 @@ impl<'a> Proposer<'a> {
                     FieldType::Object(Some(name)) => {
                         let child = self.table_named(name, table, &row.name)?;
                         let schema_name = format!("{}{name}", self.prefix);
+                        let context = format!("{} {}", row.name, row.description);
                         reference(&self.schema_for_table(
                             child,
+                            &context,
                             None,
                             request,
                             &schema_name,
@@ -611,6 +637,9 @@ impl<'a> Proposer<'a> {
         notes: &mut Vec<String>,
     ) {
         let found = stated::keywords(kind, &row.description);
+        if let Some(description) = &found.description {
+            describe(schema, description);
+        }
         if schema.get("type").and_then(Value::as_str) == Some("integer")
             && found.keywords.contains_key("enum")
         {
@@ -633,6 +662,7 @@ impl<'a> Proposer<'a> {
     fn schema_for_table(
         &mut self,
         table_index: usize,
+        context: &str,
         description: Option<String>,
         request: bool,
         name: &str,
@@ -643,32 +673,51 @@ impl<'a> Proposer<'a> {
         }
         let table = &self.page.tables[table_index];
         let citation = format!("{} {}", self.page_id, table.label());
-        let citing: Vec<String> = self
+        // Existing schemas citing this table, each with how many words of its
+        // qualifier ("(system disk)") the referring row mentions.
+        let context = context.to_lowercase();
+        let mut citing: Vec<(usize, String)> = Vec::new();
+        for (schema_name, schema) in self
             .document()
             .pointer("/components/schemas")
             .and_then(Value::as_object)
             .into_iter()
             .flatten()
-            .filter(|(_, schema)| {
-                schema
-                    .pointer("/x-doc-source/tables")
-                    .and_then(Value::as_array)
-                    .is_some_and(|tables| {
-                        tables.iter().any(|t| t.as_str() == Some(citation.as_str()))
-                    })
-            })
-            .map(|(name, _)| name.clone())
-            .collect();
-        if let Some(first) = citing.first() {
-            if citing.len() > 1 {
+        {
+            let citations = schema
+                .pointer("/x-doc-source/tables")
+                .and_then(Value::as_array)
+                .into_iter()
+                .flatten()
+                .filter_map(Value::as_str);
+            for cited in citations {
+                if let Some(qualifier) = cites(cited, self.page_id, table.number, &table.title) {
+                    let score = qualifier
+                        .split(|c: char| !c.is_alphanumeric())
+                        .filter(|w| w.len() > 2 && context.contains(&w.to_lowercase()))
+                        .count();
+                    citing.push((score, schema_name.clone()));
+                    break;
+                }
+            }
+        }
+        if !citing.is_empty() {
+            let best = citing.iter().map(|(score, _)| *score).max().unwrap_or(0);
+            let chosen: Vec<&String> = citing
+                .iter()
+                .filter(|(score, _)| *score == best)
+                .map(|(_, n)| n)
+                .collect();
+            let first = chosen[0].clone();
+            if chosen.len() > 1 {
+                let names: Vec<&str> = chosen.iter().map(|n| n.as_str()).collect();
                 self.notes.push(format!(
                     "{} is transcribed as {}: {first} was chosen; check which one fits",
                     table.label(),
-                    citing.join(", ")
+                    names.join(", ")
                 ));
             }
-            self.table_schemas.insert(table_index, first.clone());
-            return Ok(first.clone());
+            return Ok(first);
         }
         if depth > MAX_DEPTH {
             return Err(format!(
@@ -855,7 +904,14 @@ impl<'a> Proposer<'a> {
                     } else {
                         description.clone()
                     };
-                    self.schema_for_table(table, Some(body_description), false, &name, 0)?
+                    self.schema_for_table(
+                        table,
+                        &status.to_string(),
+                        Some(body_description),
+                        false,
+                        &name,
+                        0,
+                    )?
                 }
             };
             response.insert(
@@ -908,6 +964,29 @@ impl<'a> Proposer<'a> {
         }
         parameters
     }
+}
+
+/// Whether `citation` (an `x-doc-source` entry such as `002 Table 6 Volume
+/// (system disk)` or `004 Tables 15-17 Response body parameters (400, 409,
+/// 500)`) cites table `number` titled `title` of page `page_id`: its
+/// parenthesised qualifier if so.
+fn cites<'c>(citation: &'c str, page_id: &str, number: u32, title: &str) -> Option<&'c str> {
+    let rest = citation.strip_prefix(page_id)?.strip_prefix(' ')?;
+    let (numbers, rest) = if let Some(rest) = rest.strip_prefix("Tables ") {
+        rest.split_once(' ')?
+    } else {
+        rest.strip_prefix("Table ")?.split_once(' ')?
+    };
+    let (low, high) = numbers.split_once('-').unwrap_or((numbers, numbers));
+    let (low, high): (u32, u32) = (low.parse().ok()?, high.parse().ok()?);
+    if !(low..=high).contains(&number) {
+        return None;
+    }
+    let qualifier = rest.strip_prefix(title)?;
+    if qualifier.is_empty() {
+        return Some("");
+    }
+    qualifier.strip_prefix(" (")?.strip_suffix(')')
 }
 
 fn describe(schema: &mut Map<String, Value>, description: &str) {
@@ -1141,6 +1220,19 @@ mod tests {
         );
         assert_eq!(operation_id_from_title("Order").as_deref(), None);
         assert_eq!(pascal_without_verb("createDesktopOrder"), "DesktopOrder");
+    }
+
+    #[test]
+    fn citations_by_number_title_and_range() {
+        assert_eq!(cites("002 Table 6 Volume (system disk)", "002", 6, "Volume"), Some("system disk"));
+        assert_eq!(cites("002 Table 7 Nic", "002", 7, "Nic"), Some(""));
+        assert_eq!(
+            cites("004 Tables 15-17 Response body parameters (400, 409, 500)", "004", 16, "Response body parameters"),
+            Some("400, 409, 500")
+        );
+        assert_eq!(cites("004 Tables 15-17 Response body parameters", "004", 18, "Response body parameters"), None);
+        assert_eq!(cites("002 Table 7 Nic", "004", 7, "Nic"), None);
+        assert_eq!(cites("002 Table 7 Nics", "002", 7, "Nic"), None);
     }
 
     #[test]

@@ -24,6 +24,8 @@ pub enum Kind {
 #[derive(Debug, Default)]
 pub struct Stated {
     pub keywords: Map<String, Value>,
+    /// The description less a bulleted value list moved into `enum`.
+    pub description: Option<String>,
     pub skipped: Vec<String>,
 }
 
@@ -32,7 +34,10 @@ pub fn keywords(kind: Kind, description: &str) -> Stated {
     let mut stated = Stated::default();
     let lower = description.to_lowercase();
     if matches!(kind, Kind::String | Kind::Integer) {
-        values(kind, description, &mut stated);
+        bulleted_values(kind, description, &mut stated);
+        if !stated.keywords.contains_key("enum") {
+            values(kind, description, &mut stated);
+        }
     }
     let ranges = ranges(&lower);
     let (min_key, max_key) = match kind {
@@ -63,7 +68,8 @@ pub fn keywords(kind: Kind, description: &str) -> Stated {
         if let Some(limit) = number_after(&lower, "a maximum of ") {
             max = max.or(Some(limit));
         }
-        if lower.contains("cannot be left blank") || lower.contains("cannot be empty") {
+        // ("X cannot be empty" is about another member as often as not: a rule.)
+        if lower.contains("parameter cannot be left blank") {
             min = min.or(Some(1));
         }
     }
@@ -137,6 +143,53 @@ fn number(word: &str) -> Option<i64> {
         .flatten()
 }
 
+/// A bulleted value list, `Image type. • gold: public image • private: …` or
+/// `• Linux • Windows`: `enum` (and `x-enum-descriptions` when every value
+/// has a meaning), and the description up to the first bullet.
+fn bulleted_values(kind: Kind, description: &str, stated: &mut Stated) {
+    let mut pieces = description.split('•').map(str::trim);
+    let intro = pieces.next().unwrap_or_default();
+    let items: Vec<&str> = pieces.collect();
+    if items.len() < 2 {
+        return;
+    }
+    let mut values = Vec::new();
+    let mut meanings = Vec::new();
+    for item in &items {
+        let (value, meaning) = match item.split_once(": ") {
+            Some((value, meaning)) => (value.trim(), Some(meaning.trim().trim_end_matches('.'))),
+            None => (item.trim_end_matches('.'), None),
+        };
+        let Some(value) = value_of(kind, value) else {
+            return;
+        };
+        values.push(value);
+        meanings.extend(meaning.map(|m| json!(m)));
+    }
+    if !meanings.is_empty() && meanings.len() != values.len() {
+        return;
+    }
+    stated.keywords.insert("enum".into(), Value::Array(values));
+    if !meanings.is_empty() {
+        stated
+            .keywords
+            .insert("x-enum-descriptions".into(), Value::Array(meanings));
+    }
+    stated.description = Some(intro.to_string());
+}
+
+/// A listed value: an integer for integers, one identifier-like word otherwise.
+fn value_of(kind: Kind, text: &str) -> Option<Value> {
+    match kind {
+        Kind::Integer => text.parse::<i64>().ok().map(|n| json!(n)),
+        _ => (!text.is_empty()
+            && text
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || "_-.".contains(c)))
+        .then(|| json!(text)),
+    }
+}
+
 /// A value list `v1: meaning; v2: meaning` (after the description's first
 /// sentence): `enum` and `x-enum-descriptions` when every part has that form.
 fn values(kind: Kind, description: &str, stated: &mut Stated) {
@@ -160,24 +213,13 @@ fn values(kind: Kind, description: &str, stated: &mut Stated) {
         };
         let value = value.trim();
         let meaning = meaning.trim().trim_end_matches('.');
-        let is_value = match kind {
-            Kind::Integer => value.parse::<i64>().is_ok(),
-            _ => {
-                !value.is_empty()
-                    && value
-                        .chars()
-                        .all(|c| c.is_ascii_alphanumeric() || "_-.".contains(c))
-            }
+        let Some(value) = value_of(kind, value) else {
+            return;
         };
-        if !is_value || meaning.is_empty() {
+        if meaning.is_empty() {
             return;
         }
-        values.push(match kind {
-            Kind::Integer => value
-                .parse::<i64>()
-                .map_or_else(|_| json!(value), |n| json!(n)),
-            _ => json!(value),
-        });
+        values.push(value);
         meanings.push(json!(meaning));
     }
     stated.keywords.insert("enum".into(), Value::Array(values));
@@ -265,5 +307,22 @@ mod tests {
             json!({ "enum": [2, 3], "x-enum-descriptions": ["monthly", "yearly"] })
         );
         assert_eq!(stated(Kind::String, "One thing; another thing."), json!({}));
+        let bulleted = keywords(
+            Kind::String,
+            "Purchase option. The default value is custom. • speed: quick purchase • custom: custom purchase",
+        );
+        assert_eq!(
+            Value::Object(bulleted.keywords),
+            json!({ "enum": ["speed", "custom"], "x-enum-descriptions": ["quick purchase", "custom purchase"] })
+        );
+        assert_eq!(bulleted.description.as_deref(), Some("Purchase option. The default value is custom."));
+        assert_eq!(
+            stated(Kind::String, "OS type. • Linux • Windows"),
+            json!({ "enum": ["Linux", "Windows"] })
+        );
+        assert_eq!(
+            stated(Kind::String, "Product ID. NOTE: • For details, see ListProduct. • Another note."),
+            json!({})
+        );
     }
 }
