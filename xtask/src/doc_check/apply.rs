@@ -12,16 +12,16 @@ use super::yaml_edit::{Document, Placement, TextEdit};
 
 /// The text edits of `edits`, each with the index of the edit it belongs to.
 /// `Require`/`Unrequire` edits of one schema are merged: a `required` list
-/// stays sorted when it was, and is created before `properties` or dropped
-/// when it would be empty.
+/// keeps its order (the page's, or sorted), and is created before
+/// `properties` or dropped when it would be empty.
 pub fn text_edits(
     document: &Document,
     value: &Value,
     edits: &[SpecEdit],
 ) -> Result<Vec<(usize, TextEdit)>, String> {
     let mut out = Vec::new();
-    // schema pointer → (index, name, add?) in edit order.
-    let mut required: BTreeMap<&str, Vec<(usize, &str, bool)>> = BTreeMap::new();
+    // schema pointer → its changes, in edit order.
+    let mut required: BTreeMap<&str, Vec<Change<'_>>> = BTreeMap::new();
     for (index, edit) in edits.iter().enumerate() {
         let text = match edit {
             SpecEdit::Insert {
@@ -33,18 +33,22 @@ pub fn text_edits(
             SpecEdit::Replace { parent, key, value } => {
                 document.replace_entry(parent, key, value)?
             }
-            SpecEdit::Require { schema, name } => {
+            SpecEdit::Require {
+                schema,
+                name,
+                page_order,
+            } => {
                 required
                     .entry(schema)
                     .or_default()
-                    .push((index, name, true));
+                    .push((index, name, Some(page_order)));
                 continue;
             }
             SpecEdit::Unrequire { schema, name } => {
                 required
                     .entry(schema)
                     .or_default()
-                    .push((index, name, false));
+                    .push((index, name, None));
                 continue;
             }
         };
@@ -56,22 +60,31 @@ pub fn text_edits(
     Ok(out)
 }
 
+/// A change of a `required` list: the edit's index, the name, and for an
+/// addition the page's row order.
+type Change<'a> = (usize, &'a str, Option<&'a Vec<String>>);
+
+/// The edits of one schema's `required` list. A name added goes where the page
+/// has it when the list follows the page's row order, else where sorting puts
+/// it when the list is sorted, else last.
 fn required_edits(
     document: &Document,
     value: &Value,
     schema: &str,
-    changes: &[(usize, &str, bool)],
+    changes: &[Change<'_>],
 ) -> Result<Vec<(usize, TextEdit)>, String> {
     let pointer = format!("{schema}/required");
     let first = changes[0].0;
     let Some(list) = value.pointer(&pointer).and_then(Value::as_array) else {
-        if let Some((_, name, _)) = changes.iter().find(|(_, _, add)| !add) {
+        if let Some((_, name, _)) = changes.iter().find(|(_, _, order)| order.is_none()) {
             return Err(format!(
                 "{schema} has no required list to remove {name} from"
             ));
         }
         let mut names: Vec<&str> = changes.iter().map(|(_, name, _)| *name).collect();
-        names.sort_unstable();
+        if let Some((_, _, Some(order))) = changes.first() {
+            names.sort_by_key(|name| order.iter().position(|row| row == name));
+        }
         names.dedup();
         let properties = value.pointer(&format!("{schema}/properties")).is_some();
         let placement = if properties {
@@ -85,23 +98,22 @@ fn required_edits(
     let names: Vec<&str> = list.iter().filter_map(Value::as_str).collect();
     let removed: Vec<&str> = changes
         .iter()
-        .filter(|(_, _, add)| !add)
+        .filter(|(_, _, order)| order.is_none())
         .map(|(_, name, _)| *name)
         .collect();
-    let mut added: Vec<(usize, &str)> = changes
+    let added: Vec<(usize, &str, &Vec<String>)> = changes
         .iter()
-        .filter(|(_, name, add)| *add && !names.contains(name))
-        .map(|(index, name, _)| (*index, *name))
+        .filter(|(_, name, _)| !names.contains(name))
+        .filter_map(|(index, name, order)| order.map(|order| (*index, *name, order)))
         .collect();
-    added.sort_by_key(|(_, name)| *name);
     let kept = names.iter().filter(|n| !removed.contains(n)).count();
     if kept == 0 && added.is_empty() {
         // OpenAPI 3.0 wants a non-empty list: drop the key.
         return Ok(vec![(first, document.remove_entry(schema, "required")?)]);
     }
     let mut out = Vec::new();
-    for (index, name, add) in changes {
-        if *add {
+    for (index, name, order) in changes {
+        if order.is_some() {
             continue;
         }
         let position = names
@@ -111,12 +123,23 @@ fn required_edits(
         out.push((*index, document.remove_item(&pointer, position)?));
     }
     let sorted = names.windows(2).all(|pair| pair[0] <= pair[1]);
-    for (index, name) in added {
-        let position = if sorted {
-            names.iter().filter(|n| **n < name).count()
-        } else {
-            names.len()
+    let mut placed: Vec<(usize, usize, usize, &str)> = Vec::new();
+    for (index, name, order) in added {
+        let rank = |n: &str| order.iter().position(|row| row == n);
+        let ranks: Option<Vec<usize>> = names.iter().map(|n| rank(n)).collect();
+        let follows_page = ranks
+            .as_ref()
+            .is_some_and(|r| r.windows(2).all(|pair| pair[0] < pair[1]));
+        let position = match (follows_page, rank(name), &ranks) {
+            (true, Some(mine), Some(ranks)) => ranks.iter().filter(|r| **r < mine).count(),
+            _ if sorted => names.iter().filter(|n| **n < name).count(),
+            _ => names.len(),
         };
+        placed.push((position, rank(name).unwrap_or(usize::MAX), index, name));
+    }
+    // Several names at one position go in page order.
+    placed.sort_unstable();
+    for (position, _, index, name) in placed {
         out.push((
             index,
             document.insert_item(&pointer, position, &json!(name))?,
@@ -143,7 +166,7 @@ pub fn check_landed(value: &Value, edits: &[SpecEdit]) -> Result<(), String> {
                     .and_then(|p| p.get(key.as_str()))
                     .is_some_and(|found| found == expected)
             }
-            SpecEdit::Require { schema, name } | SpecEdit::Unrequire { schema, name } => {
+            SpecEdit::Require { schema, name, .. } | SpecEdit::Unrequire { schema, name } => {
                 let listed = value
                     .pointer(&format!("{schema}/required"))
                     .and_then(Value::as_array)

@@ -48,8 +48,13 @@ pub enum SpecEdit {
         key: String,
         value: Value,
     },
-    /// Adds `name` to the `required` list of the object schema at `schema`.
-    Require { schema: String, name: String },
+    /// Adds `name` to the `required` list of the object schema at `schema`;
+    /// `page_order` is the order of the rows on the page.
+    Require {
+        schema: String,
+        name: String,
+        page_order: Vec<String>,
+    },
     /// Removes `name` from the `required` list of the object schema at `schema`.
     Unrequire { schema: String, name: String },
 }
@@ -61,7 +66,7 @@ impl SpecEdit {
             SpecEdit::Insert { parent, key, .. } | SpecEdit::Replace { parent, key, .. } => {
                 format!("{parent}/{}", token(key))
             }
-            SpecEdit::Require { schema, name } | SpecEdit::Unrequire { schema, name } => {
+            SpecEdit::Require { schema, name, .. } | SpecEdit::Unrequire { schema, name } => {
                 format!("{schema}/required ({name})")
             }
         }
@@ -448,6 +453,7 @@ impl<'a> Proposer<'a> {
                         edits.push(SpecEdit::Require {
                             schema: schema.to_string(),
                             name: row.name.clone(),
+                            page_order: page_order(table),
                         });
                     }
                     self.proposed.push(Proposed {
@@ -468,6 +474,7 @@ impl<'a> Proposer<'a> {
                     SpecEdit::Require {
                         schema: owner.clone(),
                         name: row.name.clone(),
+                        page_order: page_order(table),
                     }
                 } else {
                     SpecEdit::Unrequire {
@@ -521,7 +528,11 @@ impl<'a> Proposer<'a> {
         }
         if let Some((carrier, mapping)) = whole_mapping {
             let parent = schema.to_string();
-            let edit = if self.document().pointer(&format!("{schema}/properties")).is_some() {
+            let edit = if self
+                .document()
+                .pointer(&format!("{schema}/properties"))
+                .is_some()
+            {
                 SpecEdit::Replace {
                     parent,
                     key: "properties".into(),
@@ -743,8 +754,12 @@ impl<'a> Proposer<'a> {
             ));
         }
         self.table_schemas.insert(table_index, unique.clone());
+        // The slot is taken before the members are transcribed, so that a
+        // schema comes before the new schemas it refers to.
+        let slot = self.new_schemas.len();
+        self.new_schemas.push((unique.clone(), Value::Null));
         let value = self.object_schema(table_index, description, request, &citation, depth)?;
-        self.new_schemas.push((unique.clone(), value));
+        self.new_schemas[slot].1 = value;
         Ok(unique)
     }
 
@@ -766,13 +781,12 @@ impl<'a> Proposer<'a> {
         schema.insert("x-doc-source".into(), json!({ "tables": [citation] }));
         if request {
             schema.insert("additionalProperties".into(), json!(false));
-            let mut required: Vec<&str> = table
+            let required: Vec<&str> = table
                 .rows
                 .iter()
                 .filter(|r| r.mandatory == Some(true))
                 .map(|r| r.name.as_str())
                 .collect();
-            required.sort_unstable();
             if !required.is_empty() {
                 schema.insert("required".into(), json!(required));
             }
@@ -987,6 +1001,11 @@ fn cites<'c>(citation: &'c str, page_id: &str, number: u32, title: &str) -> Opti
         return Some("");
     }
     qualifier.strip_prefix(" (")?.strip_suffix(')')
+}
+
+/// The names of a table's rows, in page order.
+fn page_order(table: &Table) -> Vec<String> {
+    table.rows.iter().map(|r| r.name.clone()).collect()
 }
 
 fn describe(schema: &mut Map<String, Value>, description: &str) {
@@ -1224,13 +1243,29 @@ mod tests {
 
     #[test]
     fn citations_by_number_title_and_range() {
-        assert_eq!(cites("002 Table 6 Volume (system disk)", "002", 6, "Volume"), Some("system disk"));
+        assert_eq!(
+            cites("002 Table 6 Volume (system disk)", "002", 6, "Volume"),
+            Some("system disk")
+        );
         assert_eq!(cites("002 Table 7 Nic", "002", 7, "Nic"), Some(""));
         assert_eq!(
-            cites("004 Tables 15-17 Response body parameters (400, 409, 500)", "004", 16, "Response body parameters"),
+            cites(
+                "004 Tables 15-17 Response body parameters (400, 409, 500)",
+                "004",
+                16,
+                "Response body parameters"
+            ),
             Some("400, 409, 500")
         );
-        assert_eq!(cites("004 Tables 15-17 Response body parameters", "004", 18, "Response body parameters"), None);
+        assert_eq!(
+            cites(
+                "004 Tables 15-17 Response body parameters",
+                "004",
+                18,
+                "Response body parameters"
+            ),
+            None
+        );
         assert_eq!(cites("002 Table 7 Nic", "004", 7, "Nic"), None);
         assert_eq!(cites("002 Table 7 Nics", "002", 7, "Nic"), None);
     }

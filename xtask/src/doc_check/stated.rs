@@ -315,13 +315,19 @@ mod tests {
             Value::Object(bulleted.keywords),
             json!({ "enum": ["speed", "custom"], "x-enum-descriptions": ["quick purchase", "custom purchase"] })
         );
-        assert_eq!(bulleted.description.as_deref(), Some("Purchase option. The default value is custom."));
+        assert_eq!(
+            bulleted.description.as_deref(),
+            Some("Purchase option. The default value is custom.")
+        );
         assert_eq!(
             stated(Kind::String, "OS type. • Linux • Windows"),
             json!({ "enum": ["Linux", "Windows"] })
         );
         assert_eq!(
-            stated(Kind::String, "Product ID. NOTE: • For details, see ListProduct. • Another note."),
+            stated(
+                Kind::String,
+                "Product ID. NOTE: • For details, see ListProduct. • Another note."
+            ),
             json!({})
         );
     }

@@ -146,14 +146,21 @@ fn plain_is_safe(text: &str) -> bool {
     if special.contains(&lower.as_str()) {
         return false;
     }
-    // Anything that starts like a number (`200`, `0x1F`, `.5`, `-1`) is quoted.
+    // A word that starts like a number (`200`, `0x1F`, `.5`, `-1`, `1_000`) is
+    // quoted for any reader; words after a space (`002 Table 7 Nic`) are prose.
     let mut chars = text.chars();
     let starts_numeric = match chars.next() {
         Some(c) if c.is_ascii_digit() => true,
         Some('+' | '-' | '.') => chars.next().is_some_and(|c| c.is_ascii_digit()),
         _ => false,
     };
-    !starts_numeric
+    if starts_numeric && !text.contains(' ') {
+        return false;
+    }
+    // Whatever else this reader takes for something other than the string.
+    let probe = format!("k: {text}");
+    serde_yaml_ng::from_str::<serde_json::Value>(&probe)
+        .is_ok_and(|v| v.get("k").and_then(serde_json::Value::as_str) == Some(text))
 }
 
 #[cfg(test)]
@@ -176,6 +183,7 @@ mod tests {
         }
         assert_eq!(scalar_text("Order ID."), "Order ID.");
         assert_eq!(scalar_text("200"), "\"200\"");
+        assert_eq!(scalar_text("002 Table 7 Nic"), "002 Table 7 Nic");
         assert_eq!(
             scalar_text("#/components/schemas/X"),
             "\"#/components/schemas/X\""
