@@ -122,19 +122,30 @@ fn required_edits(
             .ok_or_else(|| format!("{pointer} does not list {name}"))?;
         out.push((*index, document.remove_item(&pointer, position)?));
     }
-    let sorted = names.windows(2).all(|pair| pair[0] <= pair[1]);
+    // Positions are decided among the names that stay, then mapped to the
+    // original list's items (an insertion goes before one of them, or last).
+    let staying: Vec<(usize, &str)> = names
+        .iter()
+        .copied()
+        .enumerate()
+        .filter(|(_, n)| !removed.contains(n))
+        .collect();
+    let sorted = staying.windows(2).all(|pair| pair[0].1 <= pair[1].1);
     let mut placed: Vec<(usize, usize, usize, &str)> = Vec::new();
     for (index, name, order) in added {
         let rank = |n: &str| order.iter().position(|row| row == n);
-        let ranks: Option<Vec<usize>> = names.iter().map(|n| rank(n)).collect();
+        let ranks: Option<Vec<usize>> = staying.iter().map(|(_, n)| rank(n)).collect();
         let follows_page = ranks
             .as_ref()
             .is_some_and(|r| r.windows(2).all(|pair| pair[0] < pair[1]));
-        let position = match (follows_page, rank(name), &ranks) {
+        let among_staying = match (follows_page, rank(name), &ranks) {
             (true, Some(mine), Some(ranks)) => ranks.iter().filter(|r| **r < mine).count(),
-            _ if sorted => names.iter().filter(|n| **n < name).count(),
-            _ => names.len(),
+            _ if sorted => staying.iter().filter(|(_, n)| *n < name).count(),
+            _ => staying.len(),
         };
+        let position = staying
+            .get(among_staying)
+            .map_or(names.len(), |(original, _)| *original);
         placed.push((position, rank(name).unwrap_or(usize::MAX), index, name));
     }
     // Several names at one position go in page order.

@@ -435,19 +435,24 @@ pub fn parse(text: &str) -> Result<Page, ParseError> {
 }
 
 /// Reads the title and the edition date from a cell before the first heading:
-/// `Updated on 2026-02-10 GMT+08:00`, then the title's own cell (the
-/// breadcrumb line `Help Center/ …` is skipped).
+/// `Updated on 2026-02-10 GMT+08:00` (`更新时间：…`), then the title's own line
+/// (the breadcrumb `Help Center/ …` and the Chinese export's `分享` are skipped).
 fn preamble(cell: &Cell<'_>, title: &mut Option<String>, updated: &mut Option<String>) {
-    let Some(text) = cell.flush() else {
-        return;
-    };
-    if let Some(rest) = text
-        .strip_prefix("Updated on ")
-        .or_else(|| text.strip_prefix("更新时间："))
-    {
-        *updated = rest.split_whitespace().next().map(str::to_string);
-    } else if title.is_none() && updated.is_some() && !text.starts_with("Help Center") {
-        *title = Some(text.to_string());
+    for line in &cell.lines {
+        let text = line.trim();
+        if let Some(rest) = text
+            .strip_prefix("Updated on ")
+            .or_else(|| text.strip_prefix("更新时间："))
+            .or_else(|| text.strip_prefix("更新时间:"))
+        {
+            *updated = rest.split_whitespace().next().map(str::to_string);
+        } else if title.is_none()
+            && updated.is_some()
+            && !text.starts_with("Help Center")
+            && text != "分享"
+        {
+            *title = Some(text.to_string());
+        }
     }
 }
 
