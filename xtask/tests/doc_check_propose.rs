@@ -547,3 +547,34 @@ fn a_write_whose_result_would_not_load_writes_nothing() {
         .collect();
     assert!(leftovers.is_empty(), "{leftovers:?}");
 }
+
+#[test]
+fn a_write_that_would_change_another_value_writes_nothing() {
+    // The last description keeps its trailing line break (`|+`) and a blank
+    // line after it; the new schemas go after its last text line, which
+    // would take that blank line away from it.
+    let copy = copy_with(|text| {
+        let last = "          description: Bandwidth size.\n";
+        assert!(text.ends_with(last));
+        format!(
+            "{}          description: |+\n            Bandwidth size.\n\n",
+            &text[..text.len() - last.len()]
+        )
+    });
+    let before = std::fs::read(&copy.spec).unwrap();
+    let page = [new_operation_page()];
+    let output = doc_check(&copy.spec, &copy.errata, &["--propose", "--write"], &page);
+    assert!(!output.status.success());
+    let error = stderr(&output);
+    assert!(
+        error.contains(
+            "/components/schemas/DesktopOrderEip/properties/bandwidth_size/description: \
+             the text edits changed it"
+        ) && error.contains("nothing written"),
+        "{error}"
+    );
+    assert!(
+        std::fs::read(&copy.spec).unwrap() == before,
+        "the spec file changed"
+    );
+}

@@ -195,6 +195,104 @@ pub fn check_landed(value: &Value, edits: &[SpecEdit]) -> Result<(), String> {
     Ok(())
 }
 
+/// Whether the edited spec (`edited`, reloaded) is `original` with `edits`
+/// applied and nothing else: a text edit must not change a neighbour (a
+/// scalar that kept trailing lines, an entry that swallowed the next one).
+/// The order of `required` lists is left to the landing check above.
+pub fn check_nothing_else(
+    original: &Value,
+    edited: &Value,
+    edits: &[SpecEdit],
+) -> Result<(), String> {
+    let mut expected = original.clone();
+    for edit in edits {
+        match edit {
+            SpecEdit::Insert {
+                parent, key, value, ..
+            }
+            | SpecEdit::Replace { parent, key, value } => {
+                if let Some(Value::Object(map)) = expected.pointer_mut(parent) {
+                    map.insert(key.clone(), value.clone());
+                }
+            }
+            SpecEdit::Require { schema, name, .. } => {
+                if let Some(Value::Object(map)) = expected.pointer_mut(schema) {
+                    let list = map.entry("required").or_insert_with(|| json!([]));
+                    if let Value::Array(names) = list {
+                        names.push(json!(name));
+                    }
+                }
+            }
+            SpecEdit::Unrequire { schema, name } => {
+                if let Some(Value::Object(map)) = expected.pointer_mut(schema) {
+                    let now_empty = match map.get_mut("required") {
+                        Some(Value::Array(names)) => {
+                            names.retain(|n| n.as_str() != Some(name.as_str()));
+                            names.is_empty()
+                        }
+                        _ => false,
+                    };
+                    if now_empty {
+                        map.remove("required");
+                    }
+                }
+            }
+        }
+    }
+    let (mut want, mut got) = (expected, edited.clone());
+    sort_required(&mut want);
+    sort_required(&mut got);
+    match first_difference(&want, &got, String::new()) {
+        None => Ok(()),
+        Some(at) => Err(format!(
+            "{at}: the text edits changed it, though no proposed edit is meant to"
+        )),
+    }
+}
+
+fn sort_required(value: &mut Value) {
+    match value {
+        Value::Object(map) => {
+            for (key, child) in map.iter_mut() {
+                match child {
+                    Value::Array(names) if key == "required" => {
+                        names.sort_by(|a, b| a.as_str().cmp(&b.as_str()));
+                    }
+                    _ => sort_required(child),
+                }
+            }
+        }
+        Value::Array(items) => items.iter_mut().for_each(sort_required),
+        _ => {}
+    }
+}
+
+/// The JSON pointer of the first place where `a` and `b` differ.
+fn first_difference(a: &Value, b: &Value, at: String) -> Option<String> {
+    match (a, b) {
+        (Value::Object(x), Value::Object(y)) => {
+            for key in x.keys().chain(y.keys()) {
+                let here = format!("{at}/{}", super::propose::token(key));
+                match (x.get(key), y.get(key)) {
+                    (Some(p), Some(q)) => {
+                        if let Some(found) = first_difference(p, q, here) {
+                            return Some(found);
+                        }
+                    }
+                    _ => return Some(here),
+                }
+            }
+            None
+        }
+        (Value::Array(x), Value::Array(y)) if x.len() == y.len() => x
+            .iter()
+            .zip(y)
+            .enumerate()
+            .find_map(|(i, (p, q))| first_difference(p, q, format!("{at}/{i}"))),
+        _ => (a != b).then_some(at),
+    }
+}
+
 /// Writes `text` to `path` through a temporary file in the same directory
 /// and a rename, so a reader never sees half a file.
 pub fn write_atomically(path: &Path, text: &str) -> anyhow::Result<()> {

@@ -133,6 +133,7 @@ pub fn run(
         )
     })?;
     super::apply::check_landed(&value, &all)
+        .and_then(|()| super::apply::check_nothing_else(&spec.document, &value, &all))
         .map_err(|why| anyhow!("{}: {why}; nothing written", spec_path.display()))?;
     let edited_spec = Spec { document: value };
     let after = check_all(&edited_spec, known, inputs, args.strict);
