@@ -1,7 +1,8 @@
 //! The workspace's task runner: `cargo xtask <command>`.
 //!
 //! - `generate [--check]`: spec → `generated.rs` and the JSON rendering.
-//! - `doc-check PAGE...`: hold doc pages against the spec.
+//! - `doc-check PAGE...`: hold doc pages against the spec; `--propose [--write]`
+//!   prints (or applies) the spec edit for each unexplained difference.
 //! - `docs`: the rendered HTML API reference.
 //! - `mock [ARGS]`: run the local mock server.
 
@@ -43,7 +44,8 @@ enum Command {
         #[arg(long)]
         root: Option<PathBuf>,
     },
-    /// Hold plain-text doc pages against the spec, field by field.
+    /// Hold plain-text doc pages against the spec, field by field; with --propose, print
+    /// (and with --write, apply) the spec edit for each unexplained difference.
     DocCheck(doc_check::Args),
     /// Build the self-contained HTML API reference.
     Docs(docs::Args),

@@ -1,16 +1,24 @@
 //! `cargo xtask doc-check PAGE...`: hold plain-text doc pages against the
 //! spec, field by field, and fail on every difference `openapi/ERRATA.md`
-//! does not explain.
+//! does not explain. With `--propose`, print the spec edit for each such
+//! difference (and a whole operation for a page the spec lacks); with
+//! `--write`, apply them to the spec file, keeping its comments.
 
+mod apply;
 mod compare;
 mod difference;
 mod errata;
 mod field_type;
 mod json_schema;
 mod page;
+mod proposal;
+mod propose;
 mod report;
 mod rules;
 mod spec_model;
+mod stated;
+mod yaml_edit;
+mod yaml_emit;
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -42,6 +50,25 @@ pub struct Args {
     /// Also fail on ERRATA lines that match no difference (stale entries).
     #[arg(long)]
     pub strict: bool,
+    /// Print the spec edit (JSON pointer, line and YAML text) for each
+    /// unexplained difference, and a whole operation for a page the spec lacks.
+    #[arg(long, conflicts_with = "json")]
+    pub propose: bool,
+    /// With --propose: apply the edits to the spec file, keeping comments and
+    /// formatting; writes nothing unless the result loads and the differences
+    /// are gone. Run `cargo xtask generate` next.
+    #[arg(long, requires = "propose")]
+    pub write: bool,
+    /// With --propose: the operationId of a new operation (default: from the page title).
+    #[arg(long, requires = "propose")]
+    pub operation_id: Option<String>,
+}
+
+/// One page to check: its file, id and text.
+pub struct PageInput {
+    pub file: PathBuf,
+    pub page_id: String,
+    pub text: String,
 }
 
 /// Runs the doc check; the exit code is non-zero when any page cannot be
@@ -64,17 +91,52 @@ pub fn run(args: &Args) -> anyhow::Result<ExitCode> {
         .map_err(|why| anyhow::anyhow!("{}: {why}", errata_path.display()))?;
 
     let page_ids = page_ids(args)?;
-    let mut matched = vec![false; known.len()];
-    let mut reports = Vec::new();
+    let mut inputs = Vec::new();
     for (file, page_id) in args.pages.iter().zip(page_ids) {
         let text = std::fs::read_to_string(file)
             .with_context(|| format!("cannot read the page {}", file.display()))?;
-        reports.push(check_page(
-            file,
+        inputs.push(PageInput {
+            file: file.clone(),
             page_id,
-            &text,
-            &spec,
-            &known,
+            text,
+        });
+    }
+    if args.propose {
+        return proposal::run(args, &spec_path, &spec, &known, &inputs);
+    }
+    let report = check_all(&spec, &known, &inputs, args.strict);
+    if args.json {
+        println!("{:#}", report.json());
+    } else {
+        print!("{}", report.text());
+    }
+    Ok(exit_code(&report))
+}
+
+fn exit_code(report: &RunReport) -> ExitCode {
+    if report.passed() {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::FAILURE
+    }
+}
+
+/// Checks every page against `spec`.
+fn check_all(
+    spec: &Spec,
+    known: &[KnownDifference],
+    inputs: &[PageInput],
+    strict: bool,
+) -> RunReport {
+    let mut matched = vec![false; known.len()];
+    let mut reports = Vec::new();
+    for input in inputs {
+        reports.push(check_page(
+            &input.file,
+            input.page_id.clone(),
+            &input.text,
+            spec,
+            known,
             &mut matched,
         ));
     }
@@ -90,21 +152,11 @@ pub fn run(args: &Args) -> anyhow::Result<ExitCode> {
         .filter(|(entry, matched)| !**matched && compared.contains(&entry.page.as_str()))
         .map(|(entry, _)| entry.clone())
         .collect();
-    let report = RunReport {
+    RunReport {
         pages: reports,
         stale,
-        strict: args.strict,
-    };
-    if args.json {
-        println!("{:#}", report.json());
-    } else {
-        print!("{}", report.text());
+        strict,
     }
-    Ok(if report.passed() {
-        ExitCode::SUCCESS
-    } else {
-        ExitCode::FAILURE
-    })
 }
 
 /// Each page's id: `--page-id`, or the file name's `NNN_` prefix.

@@ -25,6 +25,14 @@ pub struct Page {
     pub status_codes: Vec<u16>,
     /// The JSON bodies of "Example Requests", in page order.
     pub examples: Vec<Example>,
+    /// The page's title (the heading above "Function"), if found.
+    pub title: Option<String>,
+    /// The date of "Updated on 2026-02-10 GMT+08:00", if found.
+    pub updated: Option<String>,
+    /// The first paragraph under "Function", if any.
+    pub function: Option<String>,
+    /// Each code of the "Status Codes" table with its Description cell.
+    pub status_descriptions: Vec<(u16, String)>,
 }
 
 #[derive(Debug)]
@@ -51,6 +59,8 @@ pub struct Row {
     pub mandatory: Option<bool>,
     pub type_text: String,
     pub field_type: FieldType,
+    /// The Description cells, each trimmed and folded to one line, joined by spaces.
+    pub description: String,
     pub line: usize,
 }
 
@@ -303,13 +313,26 @@ pub fn parse(text: &str) -> Result<Page, ParseError> {
     let mut tables: Vec<Table> = Vec::new();
     let mut response_sections: Vec<ResponseSection> = Vec::new();
     let mut status_codes: Vec<u16> = Vec::new();
+    let mut status_descriptions: Vec<(u16, String)> = Vec::new();
+    let mut title: Option<String> = None;
+    let mut updated: Option<String> = None;
+    let mut function: Option<String> = None;
     // Line ranges (0-based, end exclusive) of "Example Requests" sections.
     let mut example_spans: Vec<(usize, usize)> = Vec::new();
 
     let mut i = 0;
     while i < cells.len() {
         let cell = &cells[i];
+        if section == Section::Other && uri.is_none() && tables.is_empty() {
+            preamble(cell, &mut title, &mut updated);
+        }
         if let Some(next) = heading(cell, section) {
+            if cell
+                .flush()
+                .is_some_and(|t| t == "Function" || t == "功能介绍")
+            {
+                function = cells.get(i + 1).map(Cell::text);
+            }
             if section == Section::ExampleRequests
                 && let Some(span) = example_spans.last_mut()
             {
@@ -327,6 +350,16 @@ pub fn parse(text: &str) -> Result<Page, ParseError> {
             Section::StatusCodes => {
                 if let Some(code) = cell.flush().and_then(status_code) {
                     status_codes.push(code);
+                    // The Description cells up to the next code.
+                    let description: Vec<String> = cells[i + 1..]
+                        .iter()
+                        .take_while(|c| {
+                            c.flush().and_then(status_code).is_none()
+                                && heading(c, Section::StatusCodes).is_none()
+                        })
+                        .map(Cell::text)
+                        .collect();
+                    status_descriptions.push((code, description.join(" ")));
                 }
             }
             _ => {
@@ -394,7 +427,33 @@ pub fn parse(text: &str) -> Result<Page, ParseError> {
         response_sections,
         status_codes,
         examples,
+        title,
+        updated,
+        function,
+        status_descriptions,
     })
+}
+
+/// Reads the title and the edition date from a cell before the first heading:
+/// `Updated on 2026-02-10 GMT+08:00` (`更新时间：…`), then the title's own line
+/// (the breadcrumb `Help Center/ …` and the Chinese export's `分享` are skipped).
+fn preamble(cell: &Cell<'_>, title: &mut Option<String>, updated: &mut Option<String>) {
+    for line in &cell.lines {
+        let text = line.trim();
+        if let Some(rest) = text
+            .strip_prefix("Updated on ")
+            .or_else(|| text.strip_prefix("更新时间："))
+            .or_else(|| text.strip_prefix("更新时间:"))
+        {
+            *updated = rest.split_whitespace().next().map(str::to_string);
+        } else if title.is_none()
+            && updated.is_some()
+            && !text.starts_with("Help Center")
+            && text != "分享"
+        {
+            *title = Some(text.to_string());
+        }
+    }
 }
 
 /// Whether a cell ends a table's rows.
@@ -470,6 +529,12 @@ fn parse_table(
             ));
         }
         check_description_cell(region, j, has_mandatory_column, &label)?;
+        if let Some(row) = rows.last_mut() {
+            if !row.description.is_empty() {
+                row.description.push(' ');
+            }
+            row.description.push_str(&cell.text());
+        }
         j += 1;
     }
     if rows.is_empty() {
@@ -498,6 +563,7 @@ fn row_at(region: &[Cell<'_>], j: usize, has_mandatory_column: bool) -> Option<(
         mandatory,
         type_text: type_cell.text(),
         field_type,
+        description: String::new(),
         line: name_cell.line,
     };
     if has_mandatory_column
