@@ -171,7 +171,7 @@ mod tests {
         assert!(!is_json("application/jsonp"));
         let content = json!({
             "text/plain": { "n": 0 },
-            "application/problem+json": { "n": 1 },
+            "application/a+json": { "n": 1 },
             "application/json": { "n": 2 }
         });
         assert_eq!(
