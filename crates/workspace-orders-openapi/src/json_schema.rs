@@ -64,7 +64,8 @@ pub struct SchemaError {
     pub message: String,
 }
 
-fn schema_error(location: &str, message: impl Into<String>) -> SchemaError {
+/// A [`SchemaError`] at `location`.
+pub fn schema_error(location: &str, message: impl Into<String>) -> SchemaError {
     SchemaError {
         location: location.to_owned(),
         message: message.into(),
@@ -74,13 +75,13 @@ fn schema_error(location: &str, message: impl Into<String>) -> SchemaError {
 /// Keywords a tool adds to the translation.
 pub trait Extension {
     /// Called for every schema object, with its OpenAPI form and its translation so
-    /// far; `location` is its JSON pointer. An `Err` message is reported at `location`.
+    /// far; `location` is its JSON pointer.
     fn extend(
         &self,
         openapi: &Map<String, Value>,
         translated: &mut Map<String, Value>,
         location: &str,
-    ) -> Result<(), String>;
+    ) -> Result<(), SchemaError>;
 }
 
 /// The translation alone.
@@ -92,7 +93,7 @@ impl Extension for NoExtension {
         _: &Map<String, Value>,
         _: &mut Map<String, Value>,
         _: &str,
-    ) -> Result<(), String> {
+    ) -> Result<(), SchemaError> {
         Ok(())
     }
 }
@@ -214,9 +215,7 @@ pub fn translate(
         }
     }
 
-    extension
-        .extend(object, &mut out, location)
-        .map_err(|message| schema_error(location, message))?;
+    extension.extend(object, &mut out, location)?;
     Ok(Value::Object(out))
 }
 
@@ -463,9 +462,9 @@ mod tests {
             openapi: &Map<String, Value>,
             out: &mut Map<String, Value>,
             location: &str,
-        ) -> Result<(), String> {
+        ) -> Result<(), SchemaError> {
             match openapi.get("x-bad") {
-                Some(_) => Err(format!("bad at {location}")),
+                Some(_) => Err(schema_error(&pointer::child(location, "x-bad"), "bad")),
                 None => {
                     out.insert("title".into(), json!(location));
                     Ok(())
@@ -483,6 +482,6 @@ mod tests {
             json!({ "items": { "type": "string", "title": "/s/items" }, "title": "/s" })
         );
         let error = translate(&json!({ "not": { "x-bad": 1 } }), "/s", &Marker).unwrap_err();
-        assert_eq!(error.location, "/s/not");
+        assert_eq!(error.location, "/s/not/x-bad");
     }
 }

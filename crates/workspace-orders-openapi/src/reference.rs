@@ -12,27 +12,30 @@ pub const MAX_DEPTH: usize = 32;
 /// Where component schemas live; a `$ref` to one of them ends in its name.
 pub const COMPONENT_SCHEMAS: &str = "#/components/schemas/";
 
-/// A `$ref` that cannot be followed. Each variant names `place`, the JSON pointer
-/// of the node whose `$ref` (or whose chain of them) fails.
+/// A `$ref` that cannot be followed, at `place`: the JSON pointer of the node whose
+/// `$ref` (or chain of them) fails.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-pub enum ReferenceError {
+#[error("{place}: {kind}")]
+pub struct ReferenceError {
+    pub place: String,
+    pub kind: ReferenceErrorKind,
+}
+
+/// Why a `$ref` cannot be followed.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ReferenceErrorKind {
     /// `$ref` is not a string.
-    #[error("{place}: $ref must be a string, found {found}")]
-    NotAString { place: String, found: String },
+    #[error("$ref must be a string, found {0}")]
+    NotAString(String),
     /// `$ref` points into another document.
-    #[error(
-        "{place}: $ref `{reference}` is not local: only references inside the document (`#/...`) are supported"
-    )]
-    NotLocal { place: String, reference: String },
+    #[error("external $ref `{0}`: only references inside the document (`#/...`) are supported")]
+    NotLocal(String),
     /// `$ref` points at nothing in the document.
-    #[error("{place}: $ref `{reference}` points at nothing in the document")]
-    Dangling { place: String, reference: String },
+    #[error("dangling $ref `{0}`: nothing in the document is at that pointer")]
+    Dangling(String),
     /// The chain comes back to a reference it has passed, or is too long to be anything else.
-    #[error(
-        "{place}: the $ref chain starting at `{start}` does not end ({chain}): a reference cycle"
-    )]
+    #[error("the $ref chain starting at `{start}` does not end ({chain}): a reference cycle")]
     Cycle {
-        place: String,
         /// The chain's first reference.
         start: String,
         /// The references followed, `a -> b -> a`, or how many when over [`MAX_DEPTH`].
@@ -40,15 +43,22 @@ pub enum ReferenceError {
     },
 }
 
+fn error(place: &str, kind: ReferenceErrorKind) -> ReferenceError {
+    ReferenceError {
+        place: place.to_owned(),
+        kind,
+    }
+}
+
 /// The `$ref` of `node`, if it has one.
 pub fn reference_of<'a>(node: &'a Value, place: &str) -> Result<Option<&'a str>, ReferenceError> {
     match node.get("$ref") {
         None => Ok(None),
         Some(Value::String(reference)) => Ok(Some(reference)),
-        Some(other) => Err(ReferenceError::NotAString {
-            place: place.to_owned(),
-            found: other.to_string(),
-        }),
+        Some(other) => Err(error(
+            place,
+            ReferenceErrorKind::NotAString(other.to_string()),
+        )),
     }
 }
 
@@ -60,16 +70,10 @@ pub fn target<'a>(
 ) -> Result<&'a Value, ReferenceError> {
     let pointer = reference
         .strip_prefix('#')
-        .ok_or_else(|| ReferenceError::NotLocal {
-            place: place.to_owned(),
-            reference: reference.to_owned(),
-        })?;
+        .ok_or_else(|| error(place, ReferenceErrorKind::NotLocal(reference.to_owned())))?;
     document
         .pointer(pointer)
-        .ok_or_else(|| ReferenceError::Dangling {
-            place: place.to_owned(),
-            reference: reference.to_owned(),
-        })
+        .ok_or_else(|| error(place, ReferenceErrorKind::Dangling(reference.to_owned())))
 }
 
 /// Follows `node`'s `$ref`s (found at `place` in `document`) to the first node
@@ -91,11 +95,8 @@ pub fn resolve<'a>(
             } else {
                 format!("more than {MAX_DEPTH} references")
             };
-            return Err(ReferenceError::Cycle {
-                place: place.to_owned(),
-                start: followed[0].to_owned(),
-                chain,
-            });
+            let start = followed[0].to_owned();
+            return Err(error(place, ReferenceErrorKind::Cycle { start, chain }));
         }
         followed.push(reference);
         current = target(document, reference, place)?;
@@ -146,10 +147,10 @@ mod tests {
         let doc = document();
         let node = json!({ "$ref": "#/components/schemas/Loop1" });
         let error = resolve(&doc, &node, "/paths/~1p/post").unwrap_err();
+        assert_eq!(error.place, "/paths/~1p/post");
         assert_eq!(
-            error,
-            ReferenceError::Cycle {
-                place: "/paths/~1p/post".into(),
+            error.kind,
+            ReferenceErrorKind::Cycle {
                 start: "#/components/schemas/Loop1".into(),
                 chain: "#/components/schemas/Loop1 -> #/components/schemas/Loop2 -> #/components/schemas/Loop1".into(),
             }
@@ -177,7 +178,7 @@ mod tests {
         let doc = json!({ "components": { "schemas": schemas } });
         let error = resolve(&doc, &one_more, "/x").unwrap_err();
         assert!(
-            matches!(&error, ReferenceError::Cycle { start, .. } if start == "#/components/schemas/S0"),
+            matches!(&error.kind, ReferenceErrorKind::Cycle { start, .. } if start == "#/components/schemas/S0"),
             "{error}"
         );
     }
@@ -188,11 +189,11 @@ mod tests {
         let cases = [
             (
                 json!({ "$ref": "other.yaml#/X" }),
-                "$ref `other.yaml#/X` is not local",
+                "external $ref `other.yaml#/X`: only references inside",
             ),
             (
                 json!({ "$ref": "#/components/schemas/None" }),
-                "points at nothing",
+                "dangling $ref `#/components/schemas/None`",
             ),
             (json!({ "$ref": 7 }), "$ref must be a string, found 7"),
         ];
