@@ -5,6 +5,9 @@
 use serde_json::Value;
 use workspace_orders_openapi::json_schema;
 
+#[cfg(test)]
+mod agreement;
+
 /// A validator for one request body schema.
 pub struct RequestValidator {
     validator: jsonschema::Validator,
