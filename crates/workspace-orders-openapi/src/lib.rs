@@ -3,8 +3,8 @@
 //! The generator and doc-check (`xtask`), the mock server and the tests read the
 //! same document; each fact about reading it has one home here, named by its module:
 //!
-//! - [`pointer`]: JSON pointers (RFC 6901): escaping, unescaping and building them;
-//! - [`reference`]: following local `$ref`s, with one depth limit;
+//! - [`mod@pointer`]: JSON pointers (RFC 6901): escaping, unescaping and building them;
+//! - [`mod@reference`]: following local `$ref`s, with one depth limit;
 //! - [`operations`]: the HTTP methods of a path item, the operations of a document
 //!   and the JSON media type of a request or response body;
 //! - [`json_schema`]: the one translation of an OpenAPI 3.0 schema into JSON Schema,
