@@ -15,7 +15,7 @@ use schemars::schema::{
     ArrayValidation, InstanceType, NumberValidation, SchemaObject, SingleOrVec,
 };
 
-use crate::spec::pointer_token;
+use workspace_orders_openapi::pointer::escape as pointer_token;
 
 /// One constrained schema and the Rust type that enforces it.
 pub struct Conversion {

@@ -18,7 +18,7 @@ use quote::{format_ident, quote};
 use serde_json::Value;
 use syn::Item;
 
-use crate::spec::pointer_token;
+use workspace_orders_openapi::pointer::escape as pointer_token;
 
 const EXTENSION: &str = "x-extensible-enum";
 

@@ -17,6 +17,7 @@ use anyhow::{Context, Result, anyhow, bail};
 use proc_macro2::{Ident, Span, TokenStream};
 use quote::quote;
 use syn::{GenericArgument, ImplItem, Item, PathArguments, ReturnType, Type, WherePredicate};
+use workspace_orders_openapi::pointer;
 
 use crate::generate::Output;
 
@@ -93,14 +94,14 @@ fn collect(
         let openapiv3::ReferenceOr::Item(item) = item else {
             problems.push(format!(
                 "{spec_display}: /paths/{}: a $ref path item is not supported",
-                path.replace('~', "~0").replace('/', "~1")
+                pointer::escape(path)
             ));
             continue;
         };
         for (http_method, operation) in item.iter() {
             let at = format!(
                 "{spec_display}: /paths/{}/{http_method}",
-                path.replace('~', "~0").replace('/', "~1")
+                pointer::escape(path)
             );
             match one_operation(
                 path,

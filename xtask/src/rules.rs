@@ -16,7 +16,9 @@ use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 use serde_json::{Map, Value};
 
-use crate::spec::pointer_token;
+use workspace_orders_openapi::operations::{json_media, operations as operations_of};
+use workspace_orders_openapi::pointer::escape as pointer_token;
+use workspace_orders_openapi::reference;
 
 const EXTENSION: &str = "x-rules";
 const RULE_KEYS: &[&str] = &[
@@ -372,31 +374,30 @@ fn parse_condition(when: &Value, properties: &Map<String, Value>) -> Result<Cond
 pub fn locate(json: &Value, rules: &[SchemaRules]) -> Vec<OperationRules> {
     let with_rules: BTreeSet<&str> = rules.iter().map(|r| r.schema.as_str()).collect();
     let mut operations = Vec::new();
-    let Some(paths) = json.get("paths").and_then(Value::as_object) else {
-        return operations;
-    };
-    for item in paths.values().filter_map(Value::as_object) {
-        for operation in item.values().filter(|operation| operation.is_object()) {
-            let (Some(id), Some(schema)) = (
-                operation.get("operationId").and_then(Value::as_str),
-                operation.pointer("/requestBody/content/application~1json/schema"),
-            ) else {
-                continue;
-            };
-            let mut locations = Vec::new();
-            walk(
-                json,
-                schema,
-                &mut Vec::new(),
-                &mut Vec::new(),
-                &with_rules,
-                &mut locations,
-            );
-            operations.push(OperationRules {
-                operation_id: id.to_owned(),
-                locations,
-            });
-        }
+    // A document without readable paths has no operations to check (spec.rs reports it).
+    for found in operations_of(json).unwrap_or_default() {
+        let schema = found
+            .operation
+            .get("requestBody")
+            .and_then(|body| body.get("content"))
+            .and_then(json_media)
+            .and_then(|(_, media)| media.get("schema"));
+        let (Some(id), Some(schema)) = (found.id(), schema) else {
+            continue;
+        };
+        let mut locations = Vec::new();
+        walk(
+            json,
+            schema,
+            &mut Vec::new(),
+            &mut Vec::new(),
+            &with_rules,
+            &mut locations,
+        );
+        operations.push(OperationRules {
+            operation_id: id.to_owned(),
+            locations,
+        });
     }
     operations
 }
@@ -409,18 +410,16 @@ fn walk(
     with_rules: &BTreeSet<&str>,
     out: &mut Vec<(Vec<Step>, String)>,
 ) {
-    if let Some(name) = schema
+    if let Some((name, reference)) = schema
         .get("$ref")
         .and_then(Value::as_str)
-        .and_then(|r| r.strip_prefix("#/components/schemas/"))
+        .and_then(|r| Some((reference::schema_name(r)?, r)))
     {
         if visiting.iter().any(|v| v == name) {
             return;
         }
-        let Some(target) = document
-            .pointer("/components/schemas")
-            .and_then(|schemas| schemas.get(name))
-        else {
+        // A dangling $ref is spec.rs's to report, with its place.
+        let Ok(target) = reference::target(document, reference, "") else {
             return;
         };
         if with_rules.contains(name) {

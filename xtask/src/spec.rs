@@ -9,6 +9,9 @@ use std::fmt;
 use std::path::{Path, PathBuf};
 
 use serde_json::Value;
+use workspace_orders_openapi::operations::{JSON, operations};
+use workspace_orders_openapi::pointer;
+use workspace_orders_openapi::reference;
 
 /// A spec problem, located in its file.
 #[derive(Debug)]
@@ -76,11 +79,6 @@ pub fn load(path: &Path) -> Result<LoadedSpec, Vec<SpecError>> {
     Ok(LoadedSpec { json, openapi })
 }
 
-/// Escapes one JSON pointer token (RFC 6901).
-pub fn pointer_token(token: &str) -> String {
-    token.replace('~', "~0").replace('/', "~1")
-}
-
 /// Checks the parsed document; returns `(JSON pointer, message)` per problem.
 fn check(doc: &Value) -> Vec<(String, String)> {
     let mut problems = Vec::new();
@@ -103,27 +101,21 @@ fn check(doc: &Value) -> Vec<(String, String)> {
 fn check_refs(root: &Value, node: &Value, at: &mut String, problems: &mut Vec<(String, String)>) {
     match node {
         Value::Object(map) => {
-            if let Some(target) = map.get("$ref") {
+            if map.contains_key("$ref") {
                 let place = format!("{at}/$ref");
-                match target.as_str() {
-                    Some(r) if r.starts_with('#') => {
-                        if root.pointer(&r[1..]).is_none() {
-                            problems.push((place, format!("dangling $ref `{r}`")));
-                        }
-                    }
-                    Some(r) => problems.push((
-                        place,
-                        format!(
-                            "external $ref `{r}`: only references inside the document are supported"
-                        ),
-                    )),
-                    None => problems.push((place, "$ref must be a string".into())),
+                let followed = reference::reference_of(node, &place).and_then(|target| {
+                    target.map_or(Ok(()), |target| {
+                        reference::target(root, target, &place).map(|_| ())
+                    })
+                });
+                if let Err(error) = followed {
+                    problems.push((error.place, error.kind.to_string()));
                 }
             }
             for (key, value) in map {
                 let len = at.len();
                 at.push('/');
-                at.push_str(&pointer_token(key));
+                at.push_str(&pointer::escape(key));
                 check_refs(root, value, at, problems);
                 at.truncate(len);
             }
@@ -140,37 +132,33 @@ fn check_refs(root: &Value, node: &Value, at: &mut String, problems: &mut Vec<(S
     }
 }
 
-const METHODS: [&str; 8] = [
-    "get", "put", "post", "delete", "options", "head", "patch", "trace",
-];
-
 /// Operation IDs must exist and be unique; each operation's success
 /// responses must share one body schema and its error responses another,
 /// every one a `$ref` (progenitor panics on mixed schemas and invents names
 /// for inline ones).
 fn check_operations(doc: &Value, problems: &mut Vec<(String, String)>) {
-    let Some(paths) = doc.get("paths").and_then(Value::as_object) else {
-        problems.push(("/paths".into(), "missing `paths`".into()));
-        return;
+    let found = match operations(doc) {
+        Ok(found) => found,
+        Err(error) => {
+            problems.push((error.place, error.message));
+            return;
+        }
     };
     let mut seen: BTreeMap<String, String> = BTreeMap::new();
-    for (path, item) in paths {
-        for method in METHODS {
-            let Some(op) = item.get(method) else { continue };
-            let at = format!("/paths/{}/{method}", pointer_token(path));
-            match op.get("operationId").and_then(Value::as_str) {
-                None => problems.push((at.clone(), "operation has no operationId".into())),
-                Some(id) => {
-                    if let Some(first) = seen.insert(id.to_string(), at.clone()) {
-                        problems.push((
-                            format!("{at}/operationId"),
-                            format!("duplicate operationId `{id}` (first used at {first})"),
-                        ));
-                    }
+    for found in found {
+        let at = found.pointer();
+        match found.id() {
+            None => problems.push((at.clone(), "operation has no operationId".into())),
+            Some(id) => {
+                if let Some(first) = seen.insert(id.to_string(), at.clone()) {
+                    problems.push((
+                        format!("{at}/operationId"),
+                        format!("duplicate operationId `{id}` (first used at {first})"),
+                    ));
                 }
             }
-            check_responses(op, &at, problems);
         }
+        check_responses(found.operation, &at, problems);
     }
 }
 
@@ -186,7 +174,7 @@ fn check_responses(op: &Value, at: &str, problems: &mut Vec<(String, String)>) {
     let mut success: Option<(String, Option<String>)> = None;
     let mut error: Option<(String, Option<String>)> = None;
     for (status, response) in responses {
-        let place = format!("{at}/responses/{}", pointer_token(status));
+        let place = pointer::child(&format!("{at}/responses"), status);
         let body = match response_body_ref(response) {
             Ok(body) => body,
             Err(message) => {
@@ -224,10 +212,7 @@ fn response_body_ref(response: &Value) -> Result<Option<String>, String> {
     let Some(content) = response.get("content").and_then(Value::as_object) else {
         return Ok(None);
     };
-    let Some(schema) = content
-        .get("application/json")
-        .and_then(|c| c.get("schema"))
-    else {
+    let Some(schema) = content.get(JSON).and_then(|c| c.get("schema")) else {
         return Ok(None);
     };
     match schema.get("$ref").and_then(Value::as_str) {

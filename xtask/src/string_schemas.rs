@@ -11,7 +11,7 @@ use quote::{format_ident, quote};
 use syn::punctuated::Punctuated;
 use syn::{Item, Path, Token};
 
-use crate::spec::pointer_token;
+use workspace_orders_openapi::pointer::escape as pointer_token;
 
 /// A constrained string property and the newtype typify makes of it.
 pub struct ConstrainedString {

@@ -7,21 +7,18 @@ mod spec_walk;
 
 use huaweicloud_workspace_orders::types;
 use serde_json::{Map, Value, json};
+use workspace_orders_openapi::reference::{self, MAX_DEPTH};
 
-/// Resolves `$ref`s against `definitions` and reduces a schema to what both
-/// sides must agree on.
-fn canonical(
-    schema: &Value,
-    definitions: &Map<String, Value>,
-    prefix: &str,
-    depth: usize,
-) -> Value {
-    assert!(depth < 32, "schema nesting too deep: a reference cycle?");
-    if let Some(reference) = schema.get("$ref").and_then(Value::as_str) {
-        let name = reference
-            .strip_prefix(prefix)
-            .unwrap_or_else(|| panic!("foreign $ref {reference}"));
-        return canonical(&definitions[name], definitions, prefix, depth + 1);
+/// Resolves `$ref`s against `root` (the document they are in) and reduces a
+/// schema to what both sides must agree on.
+fn canonical(schema: &Value, root: &Value, depth: usize) -> Value {
+    assert!(
+        depth < MAX_DEPTH,
+        "schema nesting too deep: a reference cycle?"
+    );
+    if schema.get("$ref").is_some() {
+        let target = reference::resolve(root, schema, "").unwrap_or_else(|e| panic!("{e}"));
+        return canonical(target, root, depth + 1);
     }
     // `Option<T>` in schemars: `anyOf: [T, null]` or `type: [t, "null"]`.
     for keyword in ["anyOf", "oneOf", "allOf"] {
@@ -31,7 +28,7 @@ fn canonical(
                 .filter(|s| s.get("type") != Some(&json!("null")))
                 .collect();
             assert_eq!(rest.len(), 1, "unexpected {keyword} in {schema}");
-            return canonical(rest[0], definitions, prefix, depth + 1);
+            return canonical(rest[0], root, depth + 1);
         }
     }
     let kind = match &schema["type"] {
@@ -65,15 +62,12 @@ fn canonical(
         }
     }
     if let Some(items) = schema.get("items") {
-        out.insert(
-            "items".into(),
-            canonical(items, definitions, prefix, depth + 1),
-        );
+        out.insert("items".into(), canonical(items, root, depth + 1));
     }
     if let Some(properties) = schema.get("properties").and_then(Value::as_object) {
         let members: Map<String, Value> = properties
             .iter()
-            .map(|(k, v)| (k.clone(), canonical(v, definitions, prefix, depth + 1)))
+            .map(|(k, v)| (k.clone(), canonical(v, root, depth + 1)))
             .collect();
         out.insert("properties".into(), Value::Object(members));
         let mut required: Vec<String> = schema["required"]
@@ -115,30 +109,22 @@ fn differences(spec: &Value, rust: &Value, path: &str, out: &mut Vec<String>) {
     }
 }
 
-fn emitted<T: schemars::JsonSchema>() -> (Value, Map<String, Value>) {
-    let root = serde_json::to_value(schemars::schema_for!(T)).unwrap();
-    let definitions = root["definitions"].as_object().cloned().unwrap_or_default();
-    (root, definitions)
+fn emitted<T: schemars::JsonSchema>() -> Value {
+    serde_json::to_value(schemars::schema_for!(T)).unwrap()
 }
 
 #[test]
 fn each_request_body_schema_agrees_with_the_spec() {
     let spec = spec_walk::spec();
-    let components = spec["components"]["schemas"].as_object().unwrap().clone();
     for op in spec_walk::operations(&spec) {
-        let (root, definitions) = match op.body_schema.as_str() {
+        let root = match op.body_schema.as_str() {
             "AppOrderRequest" => emitted::<types::AppOrderRequest>(),
             "PeriodicOrderRequest" => emitted::<types::PeriodicOrderRequest>(),
             "DesktopOrderRequest" => emitted::<types::DesktopOrderRequest>(),
             other => panic!("no generated body type mapped for request schema {other}"),
         };
-        let from_spec = canonical(
-            &components[&op.body_schema],
-            &components,
-            "#/components/schemas/",
-            0,
-        );
-        let from_rust = canonical(&root, &definitions, "#/definitions/", 0);
+        let from_spec = canonical(&spec["components"]["schemas"][&op.body_schema], &spec, 0);
+        let from_rust = canonical(&root, &root, 0);
         let mut found = Vec::new();
         differences(&from_spec, &from_rust, &op.body_schema, &mut found);
         assert!(

@@ -180,20 +180,14 @@ impl<I: Iterator<Item = char>> Scanner<I> {
 }
 
 /// A member name as a JSON pointer segment (RFC 6901).
-pub fn escape(segment: &str) -> String {
-    segment.replace('~', "~0").replace('/', "~1")
-}
-
-fn unescape(segment: &str) -> String {
-    segment.replace("~1", "/").replace("~0", "~")
-}
+pub use workspace_orders_openapi::pointer::escape;
 
 /// `pointer` as a JSON path (`$.resources[0].add_volumes`), reading `document` to
 /// tell array indices from member names that look like numbers.
 pub fn json_path(document: &Value, pointer: &str) -> String {
     let mut path = String::from("$");
     let mut node = Some(document);
-    for segment in pointer.split('/').skip(1).map(unescape) {
+    for segment in workspace_orders_openapi::pointer::tokens(pointer) {
         match node {
             Some(Value::Array(items)) => {
                 path.push_str(&format!("[{segment}]"));

@@ -6,6 +6,8 @@ use std::sync::OnceLock;
 
 use huaweicloud_workspace_orders::operation::Operation;
 use serde_json::Value;
+use workspace_orders_openapi::operations::{JSON, operations};
+use workspace_orders_openapi::reference;
 
 /// `openapi/workspace-orders.json`, the JSON rendering `cargo xtask generate` writes.
 const SPEC_JSON: &str = include_str!("../../../openapi/workspace-orders.json");
@@ -17,30 +19,25 @@ fn document() -> &'static Value {
     DOCUMENT.get_or_init(|| serde_json::from_str(SPEC_JSON).unwrap_or(Value::Null))
 }
 
-/// Follows a local `$ref` (`#/components/...`), once.
+/// Follows local `$ref`s (`#/components/...`); `null` where one is broken (the
+/// embedded document is checked by the tests and by `cargo xtask generate`).
 fn resolve(node: &Value) -> &Value {
-    match node.get("$ref").and_then(Value::as_str) {
-        Some(reference) => reference
-            .strip_prefix('#')
-            .and_then(|pointer| document().pointer(pointer))
-            .unwrap_or(&Value::Null),
-        None => node,
-    }
+    reference::resolve(document(), node, "").unwrap_or(&Value::Null)
 }
 
 /// The spec's operation object for `operation`.
 fn operation_object(operation: Operation) -> Option<&'static Value> {
-    document()["paths"].as_object()?.values().find_map(|item| {
-        item.as_object()?.values().find(|op| {
-            op.get("operationId").and_then(Value::as_str) == Some(operation.operation_id())
-        })
-    })
+    operations(document())
+        .ok()?
+        .into_iter()
+        .find(|found| found.id() == Some(operation.operation_id()))
+        .map(|found| found.operation)
 }
 
 /// The JSON request body's media object of `operation`.
 fn request_media(operation: Operation) -> Option<&'static Value> {
     let body = resolve(operation_object(operation)?.get("requestBody")?);
-    body.get("content")?.get("application/json")
+    body.get("content")?.get(JSON)
 }
 
 /// The (resolved) request body schema of `operation`.

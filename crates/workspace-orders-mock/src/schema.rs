@@ -1,195 +1,47 @@
-//! OpenAPI 3.0 schemas as JSON Schema (draft 7), and validation failures as field paths.
-//!
-//! OpenAPI 3.0 schema objects are a dialect of JSON Schema draft 5/7: `nullable` instead
-//! of a `"null"` type, a boolean `exclusiveMinimum`/`exclusiveMaximum`, `format: int32`
-//! meaning a range, `$ref`s into `#/components/schemas`, and annotations (`example`,
-//! `x-*`, `discriminator`…) a JSON Schema validator must not see, except `x-rules`,
-//! which becomes a keyword of the mock's own ([`crate::rules`]). [`to_json_schema`]
-//! rewrites one schema; [`Validator`] bundles the components as `definitions` so every
-//! `$ref` resolves inside one document.
+//! The mock's request validation: OpenAPI 3.0 schemas compiled with the shared
+//! translation ([`workspace_orders_openapi::json_schema`], JSON Schema draft 7 with
+//! `nullable`, the integer formats' ranges and integer literals written out), plus the
+//! keyword of the mock's own that the spec's rules between fields (`x-rules`) become
+//! ([`crate::rules`]); and validation failures reported as field paths.
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use serde_json::{Map, Value, json};
+use serde_json::{Map, Value};
+use workspace_orders_openapi::json_schema::{self, Extension};
+use workspace_orders_openapi::pointer;
 
-const COMPONENTS_PREFIX: &str = "#/components/schemas/";
-/// A keyword of our own, added to integer schemas: the number must be written as an
-/// integer. JSON Schema's `integer` admits `50.0` and `5e1`; the client's typed
-/// deserialization (and a Java or Go service parsing into an int) does not.
-const INTEGER_LITERAL: &str = "mockIntegerLiteral";
-const DEFINITIONS_PREFIX: &str = "#/definitions/";
+pub use workspace_orders_openapi::json_schema::SchemaError;
 
-/// Keywords of the OpenAPI schema object that are not JSON Schema validation keywords.
-const OPENAPI_ONLY: &[&str] = &[
-    "nullable",
-    "discriminator",
-    "readOnly",
-    "writeOnly",
-    "xml",
-    "externalDocs",
-    "example",
-    "deprecated",
-];
+/// The translation's extension: a schema's `x-rules` become [`crate::rules::KEYWORD`],
+/// read now so that a malformed rule stops the mock at start-up with its place.
+struct Rules;
 
-/// A schema or a `$ref` that cannot be translated.
-#[derive(Debug, thiserror::Error)]
-#[error("{location}: {message}")]
-pub struct SchemaError {
-    /// JSON pointer of the offending schema in the OpenAPI document.
-    pub location: String,
-    /// What is wrong with it.
-    pub message: String,
+impl Extension for Rules {
+    fn extend(
+        &self,
+        openapi: &Map<String, Value>,
+        translated: &mut Map<String, Value>,
+        location: &str,
+    ) -> Result<(), SchemaError> {
+        if let Some(rules) = openapi.get("x-rules") {
+            crate::rules::parse(rules).map_err(|message| {
+                json_schema::schema_error(&pointer::child(location, "x-rules"), message)
+            })?;
+            translated.insert(crate::rules::KEYWORD.to_owned(), rules.clone());
+        }
+        Ok(())
+    }
 }
 
-/// Translates one OpenAPI 3.0 schema object (found at `location`) into JSON Schema draft 7.
+/// Translates one OpenAPI 3.0 schema object (found at `location`) into JSON Schema
+/// draft 7, with the mock's rules keyword.
 pub fn to_json_schema(schema: &Value, location: &str) -> Result<Value, SchemaError> {
-    let object = match schema {
-        Value::Object(object) => object,
-        Value::Bool(_) => return Ok(schema.clone()),
-        _ => {
-            return Err(SchemaError {
-                location: location.to_owned(),
-                message: "a schema must be an object".into(),
-            });
-        }
-    };
-    if let Some(reference) = object.get("$ref") {
-        let target = reference
-            .as_str()
-            .and_then(|text| text.strip_prefix(COMPONENTS_PREFIX))
-            .ok_or_else(|| SchemaError {
-                location: location.to_owned(),
-                message: format!(
-                    "only local $refs to {COMPONENTS_PREFIX}* are supported, found {reference}"
-                ),
-            })?;
-        // OpenAPI 3.0 ignores a $ref's siblings; so does draft 7.
-        return Ok(json!({ "$ref": format!("{DEFINITIONS_PREFIX}{target}") }));
-    }
-
-    let mut out = Map::new();
-    for (key, value) in object {
-        if key.starts_with("x-") || OPENAPI_ONLY.contains(&key.as_str()) {
-            continue;
-        }
-        let here = format!("{location}/{key}");
-        let translated = match key.as_str() {
-            "properties" => Value::Object(
-                value
-                    .as_object()
-                    .ok_or_else(|| SchemaError {
-                        location: here.clone(),
-                        message: "properties must be an object".into(),
-                    })?
-                    .iter()
-                    .map(|(name, schema)| {
-                        Ok((
-                            name.clone(),
-                            to_json_schema(schema, &format!("{here}/{name}"))?,
-                        ))
-                    })
-                    .collect::<Result<Map<_, _>, SchemaError>>()?,
-            ),
-            "items" | "additionalProperties" | "not" => to_json_schema(value, &here)?,
-            "allOf" | "anyOf" | "oneOf" => Value::Array(
-                value
-                    .as_array()
-                    .ok_or_else(|| SchemaError {
-                        location: here.clone(),
-                        message: format!("{key} must be an array"),
-                    })?
-                    .iter()
-                    .enumerate()
-                    .map(|(index, schema)| to_json_schema(schema, &format!("{here}/{index}")))
-                    .collect::<Result<Vec<_>, _>>()?,
-            ),
-            _ => value.clone(),
-        };
-        out.insert(key.clone(), translated);
-    }
-
-    // The rules between fields become a keyword of our own (crate::rules); read now,
-    // so that a malformed rule stops the mock at start-up with its place.
-    if let Some(rules) = object.get("x-rules") {
-        crate::rules::parse(rules).map_err(|message| SchemaError {
-            location: format!("{location}/x-rules"),
-            message,
-        })?;
-        out.insert(crate::rules::KEYWORD.to_owned(), rules.clone());
-    }
-
-    // Boolean exclusive bounds (OpenAPI 3.0, draft 4) become numeric ones (draft 7).
-    for (flag, bound) in [
-        ("exclusiveMinimum", "minimum"),
-        ("exclusiveMaximum", "maximum"),
-    ] {
-        if let Some(Value::Bool(exclusive)) = out.get(flag).cloned() {
-            out.remove(flag);
-            if exclusive && let Some(limit) = out.remove(bound) {
-                out.insert(flag.to_owned(), limit);
-            }
-        }
-    }
-
-    // The integer formats are ranges: the real service parses them into 32/64-bit fields.
-    let range = match object.get("format").and_then(Value::as_str) {
-        Some("int32") => Some((i64::from(i32::MIN), i64::from(i32::MAX))),
-        Some("int64") => Some((i64::MIN, i64::MAX)),
-        _ => None,
-    };
-    if let Some((low, high)) = range {
-        out.entry("minimum").or_insert_with(|| json!(low));
-        out.entry("maximum").or_insert_with(|| json!(high));
-    }
-    let integer_only = match out.get("type") {
-        Some(Value::String(kind)) => kind == "integer",
-        Some(Value::Array(kinds)) => {
-            kinds.contains(&json!("integer")) && !kinds.contains(&json!("number"))
-        }
-        _ => false,
-    };
-    if integer_only {
-        out.insert(INTEGER_LITERAL.to_owned(), Value::Bool(true));
-    }
-
-    if object.get("nullable") == Some(&Value::Bool(true)) {
-        match out.get_mut("type") {
-            Some(Value::String(kind)) => {
-                let kind = kind.clone();
-                out.insert("type".into(), json!([kind, "null"]));
-            }
-            Some(Value::Array(kinds)) if !kinds.contains(&json!("null")) => {
-                kinds.push(json!("null"))
-            }
-            _ => {}
-        }
-        if let Some(Value::Array(options)) = out.get_mut("enum")
-            && !options.contains(&Value::Null)
-        {
-            options.push(Value::Null);
-        }
-    }
-    Ok(Value::Object(out))
+    json_schema::translate(schema, location, &Rules)
 }
 
 /// Every component schema of `document`, translated, keyed by name.
 pub fn definitions(document: &Value) -> Result<Map<String, Value>, SchemaError> {
-    let Some(schemas) = document.pointer("/components/schemas") else {
-        return Ok(Map::new());
-    };
-    let schemas = schemas.as_object().ok_or_else(|| SchemaError {
-        location: "/components/schemas".into(),
-        message: "must be an object".into(),
-    })?;
-    schemas
-        .iter()
-        .map(|(name, schema)| {
-            Ok((
-                name.clone(),
-                to_json_schema(schema, &format!("/components/schemas/{name}"))?,
-            ))
-        })
-        .collect()
+    json_schema::definitions(document, &Rules)
 }
 
 /// A compiled JSON Schema for one OpenAPI schema, with the document's components.
@@ -210,20 +62,9 @@ impl Validator {
         location: &str,
         definitions: &Map<String, Value>,
     ) -> Result<Self, SchemaError> {
-        // The root is wrapped in allOf so that a root $ref keeps its sibling `definitions`.
-        let document = json!({
-            "allOf": [to_json_schema(schema, location)?],
-            "definitions": definitions,
-        });
-        let inner = jsonschema::draft7::options()
-            .should_validate_formats(true)
-            .with_keyword(INTEGER_LITERAL, integer_literal)
-            .with_keyword(crate::rules::KEYWORD, crate::rules::keyword)
-            .build(&document)
-            .map_err(|error| SchemaError {
-                location: location.to_owned(),
-                message: format!("not a valid JSON Schema once translated: {error}"),
-            })?;
+        let options =
+            json_schema::options().with_keyword(crate::rules::KEYWORD, crate::rules::keyword);
+        let inner = json_schema::compile(schema, location, definitions, &Rules, &options)?;
         Ok(Self { inner })
     }
 
@@ -268,42 +109,6 @@ impl Validator {
     }
 }
 
-/// The [`INTEGER_LITERAL`] keyword: a number parsed from `50.0` or `5e1` is a float.
-struct IntegerLiteral;
-
-// The signature is the one `with_keyword` requires, error type included.
-#[allow(clippy::result_large_err)]
-fn integer_literal<'a>(
-    _: &'a Map<String, Value>,
-    _: &'a Value,
-    _: jsonschema::paths::Location,
-) -> Result<Box<dyn jsonschema::Keyword>, jsonschema::ValidationError<'a>> {
-    Ok(Box::new(IntegerLiteral))
-}
-
-impl jsonschema::Keyword for IntegerLiteral {
-    fn validate<'i>(
-        &self,
-        instance: &'i Value,
-        location: &jsonschema::paths::LazyLocation,
-    ) -> Result<(), jsonschema::ValidationError<'i>> {
-        if self.is_valid(instance) {
-            Ok(())
-        } else {
-            Err(jsonschema::ValidationError::custom(
-                jsonschema::paths::Location::new(),
-                location.into(),
-                instance,
-                format!("{instance} is not written as an integer (write 50, not 50.0 or 5e1)"),
-            ))
-        }
-    }
-
-    fn is_valid(&self, instance: &Value) -> bool {
-        !instance.as_number().is_some_and(serde_json::Number::is_f64)
-    }
-}
-
 /// One failing field: where (`resources[0].add_volumes.volumes[1].size`) and why.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
 pub struct FieldFailure {
@@ -328,11 +133,10 @@ fn join(parent: &str, name: &str) -> String {
 }
 
 /// Turns a JSON pointer into `a.b[0].c`, walking `instance` to tell indices from names.
-fn field_path(instance: &Value, pointer: &str) -> String {
+fn field_path(instance: &Value, instance_pointer: &str) -> String {
     let mut path = String::new();
     let mut current = Some(instance);
-    for token in pointer.split('/').skip(1) {
-        let token = token.replace("~1", "/").replace("~0", "~");
+    for token in pointer::tokens(instance_pointer) {
         match current {
             Some(Value::Array(items)) => {
                 path.push_str(&format!("[{token}]"));
@@ -356,6 +160,7 @@ fn field_path(instance: &Value, pointer: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use serde_json::json;
 
     fn validator(schema: Value, components: Value) -> Validator {
         let document = json!({ "components": { "schemas": components } });
@@ -420,14 +225,6 @@ mod tests {
     }
 
     #[test]
-    fn int32_format_is_a_range() {
-        let validator = validator(json!({ "type": "integer", "format": "int32" }), json!({}));
-        assert!(validator.failures(&json!(2_147_483_647)).is_empty());
-        assert_eq!(validator.failures(&json!(2_147_483_648_i64)).len(), 1);
-        assert_eq!(validator.failures(&json!(-2_147_483_649_i64)).len(), 1);
-    }
-
-    #[test]
     fn integers_written_as_floats_are_refused() {
         let validator = validator(
             json!({ "type": "object", "properties": {
@@ -453,20 +250,6 @@ mod tests {
         let body: Value =
             serde_json::from_str(r#"{ "count": 50, "maybe": null, "ratio": 5e1 }"#).unwrap();
         assert!(validator.failures(&body).is_empty());
-    }
-
-    #[test]
-    fn boolean_exclusive_bounds_become_numeric() {
-        let schema = json!({ "type": "number", "minimum": 0, "exclusiveMinimum": true, "maximum": 5, "exclusiveMaximum": false });
-        let validator = validator(schema, json!({}));
-        assert_eq!(validator.failures(&json!(0)).len(), 1);
-        assert!(validator.failures(&json!(5)).is_empty());
-    }
-
-    #[test]
-    fn foreign_refs_are_refused_with_their_place() {
-        let error = to_json_schema(&json!({ "$ref": "other.yaml#/X" }), "/paths/a").unwrap_err();
-        assert_eq!(error.location, "/paths/a");
     }
 
     #[test]

@@ -9,15 +9,16 @@ use std::collections::{BTreeMap, BTreeSet};
 use axum::http::Method;
 use percent_encoding::percent_decode_str;
 use serde_json::{Map, Value};
+use workspace_orders_openapi::operations::{
+    self as openapi_operations, json_media, json_media_types,
+};
+use workspace_orders_openapi::pointer;
+use workspace_orders_openapi::reference::{self, ReferenceError};
 
 use crate::schema::{self, SchemaError, Validator};
 
 /// The document the crate was built with (`openapi/workspace-orders.yaml`).
 pub const EMBEDDED_SPEC: &str = include_str!("../../../openapi/workspace-orders.yaml");
-
-const HTTP_METHODS: &[&str] = &[
-    "get", "put", "post", "delete", "options", "head", "patch", "trace",
-];
 
 /// Why the OpenAPI document cannot be served.
 #[derive(Debug, thiserror::Error)]
@@ -28,6 +29,9 @@ pub enum SpecError {
     /// A schema cannot be translated or compiled.
     #[error("the OpenAPI document has an unusable schema at {0}")]
     Schema(#[from] SchemaError),
+    /// A `$ref` cannot be followed.
+    #[error("the OpenAPI document has a broken reference at {0}")]
+    Reference(#[from] ReferenceError),
     /// Something else in the document is malformed.
     #[error("the OpenAPI document is malformed at {location}: {message}")]
     Malformed {
@@ -43,11 +47,6 @@ fn malformed(location: impl Into<String>, message: impl Into<String>) -> SpecErr
         location: location.into(),
         message: message.into(),
     }
-}
-
-/// A JSON pointer token for `name` (`/` and `~` escaped).
-fn escape(name: &str) -> String {
-    name.replace('~', "~0").replace('/', "~1")
 }
 
 /// One segment of a path template.
@@ -216,30 +215,19 @@ impl Spec {
 
     fn from_document(document: &Value) -> Result<Self, SpecError> {
         let definitions = schema::definitions(document)?;
-        let paths = document
-            .get("paths")
-            .and_then(Value::as_object)
-            .ok_or_else(|| malformed("/paths", "missing or not an object"))?;
+        let found = openapi_operations::operations(document)
+            .map_err(|error| malformed(error.place, error.message))?;
         let mut operations = Vec::new();
-        for (path, item) in paths {
-            let item_location = format!("/paths/{}", escape(path));
-            let item = item
-                .as_object()
-                .ok_or_else(|| malformed(&item_location, "a path item must be an object"))?;
-            let shared_parameters = item.get("parameters");
-            for method in HTTP_METHODS {
-                if let Some(operation) = item.get(*method) {
-                    operations.push(read_operation(
-                        document,
-                        &definitions,
-                        path,
-                        method,
-                        operation,
-                        shared_parameters,
-                        &format!("{item_location}/{method}"),
-                    )?);
-                }
-            }
+        for found in found {
+            operations.push(read_operation(
+                document,
+                &definitions,
+                found.path,
+                found.method,
+                found.operation,
+                found.path_item.get("parameters"),
+                &found.pointer(),
+            )?);
         }
         let mut sets = operations
             .iter()
@@ -288,27 +276,10 @@ impl Spec {
 /// Follows a `$ref` (to anything in the document) until a non-reference node.
 fn resolve<'a>(
     document: &'a Value,
-    mut node: &'a Value,
+    node: &'a Value,
     location: &str,
 ) -> Result<&'a Value, SpecError> {
-    for _ in 0..32 {
-        let Some(reference) = node.get("$ref") else {
-            return Ok(node);
-        };
-        let pointer = reference
-            .as_str()
-            .and_then(|text| text.strip_prefix('#'))
-            .ok_or_else(|| {
-                malformed(
-                    location,
-                    format!("only local $refs are supported, found {reference}"),
-                )
-            })?;
-        node = document
-            .pointer(pointer)
-            .ok_or_else(|| malformed(location, format!("$ref {reference} points nowhere")))?;
-    }
-    Err(malformed(location, "$ref chain too long (a cycle?)"))
+    Ok(reference::resolve(document, node, location)?)
 }
 
 fn read_operation(
@@ -403,24 +374,21 @@ fn read_operation(
                 .get("content")
                 .and_then(Value::as_object)
                 .ok_or_else(|| malformed(&here, "content missing"))?;
-            let json_types: Vec<&String> = content
-                .keys()
-                .filter(|media_type| is_json(media_type))
-                .collect();
-            let Some(first) = json_types.first() else {
+            let json_types = json_media_types(content);
+            let Some((media_type, media)) = body.get("content").and_then(json_media) else {
                 return Err(malformed(&here, "the mock only serves JSON request bodies"));
             };
-            let schema_location = format!("{here}/content/{}/schema", escape(first));
-            let schema = content[first.as_str()]
-                .get("schema")
-                .cloned()
-                .unwrap_or(Value::Bool(true));
+            let schema_location = pointer::child(
+                &pointer::child(&format!("{here}/content"), media_type),
+                "schema",
+            );
+            let schema = media.get("schema").cloned().unwrap_or(Value::Bool(true));
             Some(RequestBody {
                 required: body
                     .get("required")
                     .and_then(Value::as_bool)
                     .unwrap_or(false),
-                media_types: json_types.into_iter().cloned().collect(),
+                media_types: json_types.into_iter().map(str::to_owned).collect(),
                 validator: Validator::new(&schema, &schema_location, definitions)?,
             })
         }
@@ -439,8 +407,7 @@ fn read_operation(
             let response = resolve(document, response, &here)?;
             let fields = response
                 .get("content")
-                .and_then(Value::as_object)
-                .and_then(|content| content.iter().find(|(media_type, _)| is_json(media_type)))
+                .and_then(json_media)
                 .and_then(|(_, media)| media.get("schema"))
                 .map(|schema| {
                     resolve(document, schema, &here).map(|schema| {
@@ -466,16 +433,6 @@ fn read_operation(
         request_body,
         errors,
     })
-}
-
-fn is_json(media_type: &str) -> bool {
-    let essence = media_type
-        .split(';')
-        .next()
-        .unwrap_or("")
-        .trim()
-        .to_ascii_lowercase();
-    essence == "application/json" || essence.ends_with("+json")
 }
 
 #[cfg(test)]

@@ -4,15 +4,13 @@
 //! requests.
 
 use serde_json::Value;
+use workspace_orders_openapi::reference::MAX_DEPTH;
 
 use super::difference::{Difference, Kind};
 use super::field_type::FieldType;
 use super::json_schema::RequestValidator;
 use super::page::{Page, Table, TableRole};
 use super::spec_model::{Operation, Spec};
-
-/// Page tables nested deeper than this are treated as a reference cycle.
-const MAX_DEPTH: usize = 32;
 
 /// The comparison of one page.
 pub struct Comparison {
@@ -125,6 +123,9 @@ impl Walker<'_> {
         let page = self.page;
         let spec = self.spec;
         let table: &Table = &page.tables[table_index];
+        // The walk follows the page's `X object` tables and the spec's `$ref`s in
+        // step, so it nests no deeper than a `$ref` walk may; deeper, a table refers
+        // back to itself.
         if depth > MAX_DEPTH {
             return Err(format!(
                 "{}: tables nest deeper than {MAX_DEPTH} levels at {prefix}: a reference cycle?",

@@ -1,18 +1,12 @@
-//! Validating example requests: the OpenAPI 3.0 schema of a request body,
-//! with every component schema, translated into a JSON Schema (Draft 4, the
-//! dialect OpenAPI 3.0 schemas are based on) for the `jsonschema` crate.
+//! Validating example requests: a request body schema of the spec, compiled with
+//! the shared OpenAPI 3.0 → JSON Schema translation
+//! ([`workspace_orders_openapi::json_schema`], the one the mock validates with).
 
-use serde_json::{Map, Value, json};
+use serde_json::Value;
+use workspace_orders_openapi::json_schema;
 
-/// Keywords OpenAPI 3.0 adds to JSON Schema that mean nothing to a validator.
-const OPENAPI_ONLY: [&str; 6] = [
-    "nullable",
-    "discriminator",
-    "xml",
-    "externalDocs",
-    "example",
-    "deprecated",
-];
+#[cfg(test)]
+mod agreement;
 
 /// A validator for one request body schema.
 pub struct RequestValidator {
@@ -23,27 +17,8 @@ impl RequestValidator {
     /// Builds the validator for `schema` (a schema of `document`, typically a
     /// `$ref` to one of its components).
     pub fn new(document: &Value, schema: &Value) -> Result<RequestValidator, String> {
-        let components: Map<String, Value> = document
-            .pointer("/components/schemas")
-            .and_then(Value::as_object)
-            .map(|schemas| {
-                schemas
-                    .iter()
-                    .map(|(name, s)| (name.clone(), translate(s)))
-                    .collect()
-            })
-            .unwrap_or_default();
-        // `$ref: "#/components/schemas/X"` resolves against this root, so the
-        // components keep their place; `allOf` keeps the root's own `$ref`
-        // from hiding its siblings.
-        let root = json!({
-            "allOf": [translate(schema)],
-            "components": { "schemas": components },
-        });
-        let validator = jsonschema::options()
-            .with_draft(jsonschema::Draft::Draft4)
-            .build(&root)
-            .map_err(|e| format!("the request schema is not a valid JSON Schema: {e}"))?;
+        let validator = json_schema::validator(document, schema, "request body schema")
+            .map_err(|e| format!("the request schema cannot be validated against: {e}"))?;
         Ok(RequestValidator { validator })
     }
 
@@ -59,55 +34,10 @@ impl RequestValidator {
     }
 }
 
-/// Translates one OpenAPI 3.0 schema object into JSON Schema.
-fn translate(schema: &Value) -> Value {
-    let Some(object) = schema.as_object() else {
-        return schema.clone();
-    };
-    let mut out = Map::new();
-    for (key, value) in object {
-        if key.starts_with("x-") || OPENAPI_ONLY.contains(&key.as_str()) {
-            continue;
-        }
-        let translated = match key.as_str() {
-            "properties" | "patternProperties" => Value::Object(
-                value
-                    .as_object()
-                    .map(|props| {
-                        props
-                            .iter()
-                            .map(|(name, s)| (name.clone(), translate(s)))
-                            .collect()
-                    })
-                    .unwrap_or_default(),
-            ),
-            "items" | "additionalProperties" | "not" => translate(value),
-            "allOf" | "anyOf" | "oneOf" => Value::Array(
-                value
-                    .as_array()
-                    .map(|members| members.iter().map(translate).collect())
-                    .unwrap_or_default(),
-            ),
-            _ => value.clone(),
-        };
-        out.insert(key.clone(), translated);
-    }
-    if object.get("nullable") == Some(&Value::Bool(true)) {
-        if let Some(Value::String(kind)) = out.get("type").cloned() {
-            out.insert("type".into(), json!([kind, "null"]));
-        }
-        if let Some(Value::Array(values)) = out.get_mut("enum")
-            && !values.contains(&Value::Null)
-        {
-            values.push(Value::Null);
-        }
-    }
-    Value::Object(out)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use serde_json::json;
 
     fn document() -> Value {
         json!({

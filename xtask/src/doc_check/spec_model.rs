@@ -7,11 +7,11 @@ use std::path::Path;
 
 use anyhow::Context;
 use serde_json::Value;
+use workspace_orders_openapi::operations::json_media;
+use workspace_orders_openapi::pointer;
+use workspace_orders_openapi::reference::{self, MAX_DEPTH};
 
 use super::field_type::Shape;
-
-/// Follows `$ref` chains deeper than this is treated as a cycle.
-const MAX_REF_DEPTH: usize = 64;
 
 /// The spec, parsed.
 pub struct Spec {
@@ -73,30 +73,14 @@ impl Spec {
             .and_then(Value::as_str)
             .unwrap_or("(no operationId)")
             .to_string();
-        let pointer = format!(
-            "/paths/{}/{method}",
-            uri.replace('~', "~0").replace('/', "~1")
-        );
+        let pointer = pointer::child(&pointer::child("/paths", uri), &method);
         Ok(Operation { id, pointer, value })
     }
 
     /// Follows `$ref` until a schema (or other object) without one.
-    pub fn resolve<'a>(&'a self, mut value: &'a Value) -> Result<&'a Value, String> {
-        for _ in 0..MAX_REF_DEPTH {
-            let Some(reference) = value.get("$ref").and_then(Value::as_str) else {
-                return Ok(value);
-            };
-            let pointer = reference
-                .strip_prefix('#')
-                .ok_or_else(|| format!("only local references are supported, found {reference}"))?;
-            value = self
-                .document
-                .pointer(pointer)
-                .ok_or_else(|| format!("unresolvable reference {reference}"))?;
-        }
-        Err(format!(
-            "$ref chain longer than {MAX_REF_DEPTH}: a reference cycle?"
-        ))
+    pub fn resolve<'a>(&'a self, value: &'a Value) -> Result<&'a Value, String> {
+        // Callers name the place themselves (the operation, the page's field).
+        reference::resolve(&self.document, value, "").map_err(|error| error.kind.to_string())
     }
 
     /// The JSON request body schema of an operation, if it has one.
@@ -108,7 +92,7 @@ impl Spec {
             return Ok(None);
         };
         let media = self.resolve(body)?.get("content").and_then(json_media);
-        Ok(media.and_then(|m| m.get("schema")))
+        Ok(media.and_then(|(_, m)| m.get("schema")))
     }
 
     /// The request examples of an operation (`example` and every `examples` value).
@@ -119,7 +103,7 @@ impl Spec {
         let Some(body) = operation.value.get("requestBody") else {
             return Ok(Vec::new());
         };
-        let Some(media) = self.resolve(body)?.get("content").and_then(json_media) else {
+        let Some((_, media)) = self.resolve(body)?.get("content").and_then(json_media) else {
             return Ok(Vec::new());
         };
         let mut examples = Vec::new();
@@ -160,7 +144,7 @@ impl Spec {
             return Ok(None);
         };
         let media = self.resolve(response)?.get("content").and_then(json_media);
-        Ok(media.and_then(|m| m.get("schema")))
+        Ok(media.and_then(|(_, m)| m.get("schema")))
     }
 
     /// The object `schema` describes, merging `allOf` members.
@@ -179,7 +163,7 @@ impl Spec {
         view: &mut ObjectView<'a>,
         depth: usize,
     ) -> Result<(), String> {
-        if depth > MAX_REF_DEPTH {
+        if depth > MAX_DEPTH {
             return Err("allOf nesting too deep: a reference cycle?".into());
         }
         let schema = self.resolve(schema)?;
@@ -255,14 +239,4 @@ impl Spec {
         }
         Ok(None)
     }
-}
-
-fn json_media(content: &Value) -> Option<&Value> {
-    let content = content.as_object()?;
-    content.get("application/json").or_else(|| {
-        content
-            .iter()
-            .find(|(k, _)| k.ends_with("+json"))
-            .map(|(_, v)| v)
-    })
 }

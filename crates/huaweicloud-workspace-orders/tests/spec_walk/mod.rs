@@ -65,16 +65,13 @@ pub fn examples(spec: &Value) -> Vec<Example> {
 pub fn schema_name(reference: &Value) -> &str {
     reference["$ref"]
         .as_str()
-        .and_then(|r| r.strip_prefix("#/components/schemas/"))
+        .and_then(workspace_orders_openapi::reference::schema_name)
         .unwrap_or_else(|| panic!("not a component $ref: {reference}"))
 }
 
 /// Follows a `$ref` to its component schema.
 pub fn resolve<'a>(spec: &'a Value, schema: &'a Value) -> &'a Value {
-    match schema.get("$ref") {
-        Some(_) => &spec["components"]["schemas"][schema_name(schema)],
-        None => schema,
-    }
+    workspace_orders_openapi::reference::resolve(spec, schema, "").unwrap_or_else(|e| panic!("{e}"))
 }
 
 /// A step into a JSON body.

@@ -57,13 +57,7 @@ impl Operation {
 }
 
 fn resolve<'a>(spec: &'a Value, node: &'a Value) -> &'a Value {
-    match node.get("$ref").and_then(Value::as_str) {
-        Some(reference) => {
-            let pointer = reference.strip_prefix('#').expect("local $ref");
-            resolve(spec, spec.pointer(pointer).expect("$ref resolves"))
-        }
-        None => node,
-    }
+    workspace_orders_openapi::reference::resolve(spec, node, "").unwrap_or_else(|e| panic!("{e}"))
 }
 
 /// Every operation, in document order.
