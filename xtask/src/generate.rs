@@ -19,6 +19,8 @@ use crate::spec::{self, LoadedSpec};
 use crate::string_schemas;
 #[path = "client_constructors.rs"]
 mod client_constructors;
+#[cfg(test)]
+mod golden_tests;
 
 /// Where the pipeline reads and writes, relative to the workspace root.
 pub struct Layout {

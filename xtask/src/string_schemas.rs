@@ -11,6 +11,7 @@ use quote::{format_ident, quote};
 use syn::punctuated::Punctuated;
 use syn::{Item, Path, Token};
 
+use crate::naming::typify_property_type_name;
 use crate::spec::pointer_token;
 
 /// A constrained string property and the newtype typify makes of it.
@@ -56,7 +57,11 @@ pub fn collect(openapi: &openapiv3::OpenAPI) -> Vec<ConstrainedString> {
                     pointer_token(name),
                     pointer_token(property)
                 ),
-                type_name: format!("{name}{}", upper_camel(property)),
+                type_name: typify_property_type_name(
+                    name,
+                    property,
+                    schema.schema_data.title.as_deref(),
+                ),
                 min_length: string.min_length,
                 max_length: string.max_length,
                 pattern: string.pattern.clone(),
@@ -64,19 +69,6 @@ pub fn collect(openapi: &openapiv3::OpenAPI) -> Vec<ConstrainedString> {
         }
     }
     found
-}
-
-fn upper_camel(snake: &str) -> String {
-    snake
-        .split(['_', '-'])
-        .map(|word| {
-            let mut chars = word.chars();
-            match chars.next() {
-                Some(first) => first.to_ascii_uppercase().to_string() + chars.as_str(),
-                None => String::new(),
-            }
-        })
-        .collect()
 }
 
 /// Rewrites the `types` module of the generated file; returns the pointers of
