@@ -17,6 +17,8 @@ use crate::extensible_enums::{self, ExtensibleEnum};
 use crate::rules;
 use crate::spec::{self, LoadedSpec};
 use crate::string_schemas;
+#[cfg(test)]
+mod check_tests;
 #[path = "client_constructors.rs"]
 mod client_constructors;
 #[cfg(test)]
@@ -299,8 +301,10 @@ pub fn run(layout: &Layout, check: bool) -> Result<()> {
         for output in &outputs {
             let path = layout.root.join(&output.path);
             let current = std::fs::read_to_string(&path).unwrap_or_default();
+            let current = lf_line_endings(&current);
             if current != output.contents {
-                let diff = similar::TextDiff::from_lines(&current, &output.contents);
+                let diff =
+                    similar::TextDiff::from_lines(current.as_ref(), output.contents.as_str());
                 let _ = write!(
                     stale,
                     "{}",
@@ -329,7 +333,9 @@ pub fn run(layout: &Layout, check: bool) -> Result<()> {
      -> Result<()> {
         for output in &outputs {
             let path = layout.root.join(&output.path);
-            if std::fs::read_to_string(&path).ok().as_deref() == Some(output.contents.as_str()) {
+            let current = std::fs::read_to_string(&path).ok();
+            if current.as_deref().map(lf_line_endings).as_deref() == Some(output.contents.as_str())
+            {
                 unchanged.push(output.path.clone());
                 continue;
             }
@@ -366,6 +372,17 @@ pub fn run(layout: &Layout, check: bool) -> Result<()> {
         eprintln!("unchanged {}", slash_path(&path));
     }
     Ok(())
+}
+
+/// The text with CRLF line endings turned into LF: a checkout that converts
+/// line endings (git's `core.autocrlf` on Windows) is not a stale output, and
+/// the generator writes LF.
+fn lf_line_endings(text: &str) -> std::borrow::Cow<'_, str> {
+    if text.contains("\r\n") {
+        text.replace("\r\n", "\n").into()
+    } else {
+        text.into()
+    }
 }
 
 fn slash_path(path: &Path) -> String {
