@@ -245,9 +245,10 @@ fn array_conversion(schema: &Schema, array: &openapiv3::ArrayType) -> Result<Con
             let name = reference
                 .strip_prefix("#/components/schemas/")
                 .ok_or_else(|| format!("items $ref `{reference}` is not a component schema"))?;
-            if !is_type_name(name) {
+            if !crate::naming::is_typify_type_name(name) {
                 return Err(format!(
-                    "items $ref `{reference}`: component names of constrained arrays must be UpperCamelCase ASCII"
+                    "items $ref `{reference}`: component names of constrained arrays must be UpperCamelCase ASCII as typify spells it (`{}`)",
+                    crate::naming::typify_type_name(name)
                 ));
             }
             (
@@ -306,11 +307,6 @@ fn array_conversion(schema: &Schema, array: &openapiv3::ArrayType) -> Result<Con
         schema,
         rust_type: format!("crate::constrained::BoundedVec<{item_type}, {min}, {max_arg}>"),
     })
-}
-
-fn is_type_name(name: &str) -> bool {
-    name.chars().next().is_some_and(|c| c.is_ascii_uppercase())
-        && name.chars().all(|c| c.is_ascii_alphanumeric())
 }
 
 #[cfg(test)]
@@ -490,6 +486,10 @@ mod tests {
             (
                 json!({"type": "array", "minItems": 2, "maxItems": 1, "items": {"type": "string"}}),
                 "empty range: minItems 2 is above maxItems 1",
+            ),
+            (
+                json!({"type": "array", "minItems": 1, "items": {"$ref": "#/components/schemas/ABCItem"}}),
+                "items $ref `#/components/schemas/ABCItem`: component names of constrained arrays must be UpperCamelCase ASCII as typify spells it (`AbcItem`)",
             ),
         ];
         for (schema, message) in cases {

@@ -24,6 +24,13 @@ pub fn typify_type_name(name: &str) -> String {
     keyword_escaped(out)
 }
 
+/// Whether typify names a component schema `name` exactly `name` (ASCII
+/// UpperCamelCase as heck spells it: `AbcType`, not `ABCType`), so code that
+/// refers to the type, or registers a replacement for it, can use the name as is.
+pub fn is_typify_type_name(name: &str) -> bool {
+    name.is_ascii() && typify_type_name(name) == name
+}
+
 /// The type typify makes of a property's own schema inside a named object: the
 /// property's `title` if it has one, else the object's name and the property's
 /// (typify's `struct_members`: `"{base}_{prop.to_snake_case()}"`, then
@@ -158,6 +165,16 @@ mod tests {
                 "{id}: progenitor generated no `{method}`"
             );
         }
+    }
+
+    #[test]
+    fn type_names_typify_keeps() {
+        assert!(is_typify_type_name("DiskType"));
+        assert!(is_typify_type_name("V6Address"));
+        assert!(!is_typify_type_name("ABCType"), "typify says AbcType");
+        assert!(!is_typify_type_name("diskType"));
+        assert!(!is_typify_type_name("Disk_Type"));
+        assert!(!is_typify_type_name("Größe"));
     }
 
     #[test]
