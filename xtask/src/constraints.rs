@@ -245,9 +245,10 @@ fn array_conversion(schema: &Schema, array: &openapiv3::ArrayType) -> Result<Con
             let name = reference
                 .strip_prefix("#/components/schemas/")
                 .ok_or_else(|| format!("items $ref `{reference}` is not a component schema"))?;
-            if !is_type_name(name) {
+            if !crate::naming::is_typify_type_name(name) {
                 return Err(format!(
-                    "items $ref `{reference}`: component names of constrained arrays must be UpperCamelCase ASCII"
+                    "items $ref `{reference}`: component names of constrained arrays must be UpperCamelCase ASCII as typify spells it (`{}`)",
+                    crate::naming::typify_type_name(name)
                 ));
             }
             (
@@ -308,7 +309,198 @@ fn array_conversion(schema: &Schema, array: &openapiv3::ArrayType) -> Result<Con
     })
 }
 
-fn is_type_name(name: &str) -> bool {
-    name.chars().next().is_some_and(|c| c.is_ascii_uppercase())
-        && name.chars().all(|c| c.is_ascii_alphanumeric())
+#[cfg(test)]
+mod tests {
+    use serde_json::{Value, json};
+
+    use super::*;
+
+    fn document(schemas: Value) -> openapiv3::OpenAPI {
+        serde_json::from_value(json!({
+            "openapi": "3.0.3",
+            "info": {"title": "t", "version": "1"},
+            "paths": {},
+            "components": {"schemas": schemas},
+        }))
+        .expect("a valid OpenAPI document")
+    }
+
+    fn conversions(schemas: Value) -> Vec<Conversion> {
+        collect(&document(schemas))
+            .unwrap_or_else(|problems| panic!("unexpected problems: {problems:?}"))
+    }
+
+    fn problems(schemas: Value) -> Vec<(String, String)> {
+        match collect(&document(schemas)) {
+            Ok(found) => panic!("expected problems, got {} conversions", found.len()),
+            Err(problems) => problems,
+        }
+    }
+
+    fn one_property(property: Value) -> Value {
+        json!({"Thing": {"type": "object", "properties": {"size": property}}})
+    }
+
+    #[test]
+    fn a_bounded_integer_becomes_a_bounded_integer_matching_progenitors_schema() {
+        let found = conversions(one_property(json!({
+            "type": "integer", "format": "int32", "minimum": 10, "maximum": 100,
+            "description": "metadata typify strips before looking up conversions",
+        })));
+        assert_eq!(found.len(), 1);
+        assert_eq!(
+            found[0].pointer,
+            "/components/schemas/Thing/properties/size"
+        );
+        assert_eq!(
+            found[0].rust_type,
+            "crate::constrained::BoundedInteger<10, 100, 1>"
+        );
+        let number = found[0]
+            .schema
+            .number
+            .as_deref()
+            .expect("number validation");
+        assert_eq!((number.minimum, number.maximum), (Some(10.0), Some(100.0)));
+        assert_eq!(found[0].schema.format.as_deref(), Some("int32"));
+        assert!(
+            found[0].schema.metadata.is_none(),
+            "the description is not part of the key"
+        );
+    }
+
+    #[test]
+    fn missing_bounds_come_from_the_format_and_exclusive_bounds_move_inwards() {
+        let found = conversions(one_property(json!({
+            "type": "integer", "format": "int32", "minimum": 0, "exclusiveMinimum": true,
+        })));
+        assert_eq!(
+            found[0].rust_type,
+            "crate::constrained::BoundedInteger<1, 2147483647, 1>"
+        );
+        // progenitor's schema keeps the bound exclusive; only the Rust type moves it.
+        let number = found[0]
+            .schema
+            .number
+            .as_deref()
+            .expect("number validation");
+        assert_eq!(
+            (number.minimum, number.exclusive_minimum),
+            (None, Some(0.0))
+        );
+
+        let found = conversions(one_property(json!({
+            "type": "integer", "maximum": -1, "multipleOf": 5,
+        })));
+        assert_eq!(
+            found[0].rust_type,
+            format!(
+                "crate::constrained::BoundedInteger<{{ {} }}, {{ -1 }}, 5>",
+                i64::MIN
+            )
+        );
+    }
+
+    #[test]
+    fn plain_values_get_no_conversion() {
+        let found = conversions(json!({
+            "Thing": {"type": "object", "properties": {
+                "count": {"type": "integer", "format": "int32"},
+                "names": {"type": "array", "items": {"type": "string"}},
+                "label": {"type": "string", "maxLength": 5},
+            }},
+        }));
+        assert!(found.is_empty());
+    }
+
+    #[test]
+    fn a_bounded_array_of_refs_or_plain_strings_becomes_a_bounded_vec() {
+        let found = conversions(json!({
+            "Item": {"type": "object"},
+            "Thing": {"type": "object", "properties": {
+                "items": {"type": "array", "minItems": 1, "items": {"$ref": "#/components/schemas/Item"}},
+                "names": {"type": "array", "maxItems": 3, "items": {"type": "string"}},
+            }},
+        }));
+        let types: Vec<&str> = found.iter().map(|c| c.rust_type.as_str()).collect();
+        assert_eq!(
+            types,
+            [
+                "crate::constrained::BoundedVec<crate::generated::types::Item, 1, { usize::MAX }>",
+                "crate::constrained::BoundedVec<::std::string::String, 0, 3>",
+            ]
+        );
+        let array = found[1].schema.array.as_deref().expect("array validation");
+        assert_eq!((array.min_items, array.max_items), (None, Some(3)));
+    }
+
+    #[test]
+    fn constrained_schemas_are_found_inside_items_and_compositions() {
+        let found = conversions(json!({
+            "Thing": {"oneOf": [
+                {"type": "object"},
+                {"type": "array", "items": {"type": "integer", "minimum": 1}},
+            ]},
+        }));
+        assert_eq!(found.len(), 1);
+        assert_eq!(found[0].pointer, "/components/schemas/Thing/oneOf/1/items");
+    }
+
+    #[test]
+    fn the_same_schema_twice_is_registered_once() {
+        let found = conversions(json!({
+            "A": {"type": "object", "properties": {"n": {"type": "integer", "minimum": 1}}},
+            "B": {"type": "object", "properties": {"n": {"type": "integer", "minimum": 1, "description": "other words"}}},
+        }));
+        assert_eq!(found.len(), 1);
+        assert_eq!(found[0].pointer, "/components/schemas/A/properties/n");
+    }
+
+    #[test]
+    fn unenforceable_constraints_are_refused_at_their_place() {
+        let cases = [
+            (
+                json!({"type": "integer", "minimum": 5, "maximum": 4}),
+                "empty range: minimum 5 is above maximum 4",
+            ),
+            (
+                json!({"type": "integer", "multipleOf": 0}),
+                "multipleOf must be positive, not 0",
+            ),
+            (
+                json!({"type": "integer", "minimum": 1, "enum": [1, 2]}),
+                "an integer enum with range keywords is not supported; use one or the other",
+            ),
+            (
+                json!({"type": "integer", "minimum": 1, "nullable": true}),
+                "nullable constrained schemas are not supported",
+            ),
+            (
+                json!({"type": "array", "minItems": 1, "uniqueItems": true, "items": {"type": "string"}}),
+                "uniqueItems on a size-constrained array is not supported",
+            ),
+            (
+                json!({"type": "array", "minItems": 1, "items": {"type": "string", "maxLength": 3}}),
+                "items of a size-constrained array must be a $ref or a plain `type: string` schema",
+            ),
+            (
+                json!({"type": "array", "minItems": 2, "maxItems": 1, "items": {"type": "string"}}),
+                "empty range: minItems 2 is above maxItems 1",
+            ),
+            (
+                json!({"type": "array", "minItems": 1, "items": {"$ref": "#/components/schemas/ABCItem"}}),
+                "items $ref `#/components/schemas/ABCItem`: component names of constrained arrays must be UpperCamelCase ASCII as typify spells it (`AbcItem`)",
+            ),
+        ];
+        for (schema, message) in cases {
+            assert_eq!(
+                problems(one_property(schema.clone())),
+                [(
+                    "/components/schemas/Thing/properties/size".to_string(),
+                    message.to_string()
+                )],
+                "{schema}"
+            );
+        }
+    }
 }

@@ -20,6 +20,8 @@ use syn::Item;
 
 use workspace_orders_openapi::pointer::escape as pointer_token;
 
+use crate::naming::{is_typify_type_name, typify_type_name};
+
 const EXTENSION: &str = "x-extensible-enum";
 
 /// Where the generated types live, as seen from inside the client crate.
@@ -85,9 +87,11 @@ pub fn collect(
 }
 
 fn one(name: &str, schema: &openapiv3::Schema, values: &Value) -> Result<ExtensibleEnum, String> {
-    if !is_type_name(name) {
+    if !is_typify_type_name(name) {
         return Err(format!(
-            "{EXTENSION}: the schema name `{name}` must be UpperCamelCase ASCII (it names the Rust type)"
+            "{EXTENSION}: the schema name `{name}` must be UpperCamelCase ASCII as typify spells it (`{}`): \
+             it names the Rust type and the replacement typify looks up",
+            typify_type_name(name)
         ));
     }
     let SchemaKind::Type(Type::String(string)) = &schema.schema_kind else {
@@ -213,11 +217,6 @@ fn find_misplaced(
         }
         _ => {}
     }
-}
-
-fn is_type_name(name: &str) -> bool {
-    name.chars().next().is_some_and(|c| c.is_ascii_uppercase())
-        && name.chars().all(|c| c.is_ascii_alphanumeric())
 }
 
 fn is_const_name(name: &str) -> bool {
@@ -452,7 +451,21 @@ fn newtype(list: &ExtensibleEnum) -> TokenStream {
 
 #[cfg(test)]
 mod tests {
-    use super::screaming_snake;
+    use super::{one, screaming_snake};
+
+    /// typify looks a replacement up under its own spelling of the name; a
+    /// name it re-cases would silently get typify's plain type instead.
+    #[test]
+    fn a_list_name_typify_would_recase_is_refused() {
+        let schema: openapiv3::Schema =
+            serde_json::from_value(serde_json::json!({"type": "string"})).expect("a schema");
+        let values = serde_json::json!(["SSD"]);
+        let Err(error) = one("ABCType", &schema, &values) else {
+            panic!("ABCType is refused");
+        };
+        assert!(error.contains("as typify spells it (`AbcType`)"), "{error}");
+        assert!(one("AbcType", &schema, &values).is_ok());
+    }
 
     #[test]
     fn constant_names_from_values() {

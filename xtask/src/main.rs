@@ -11,6 +11,7 @@ mod doc_check;
 mod docs;
 mod extensible_enums;
 mod generate;
+mod naming;
 mod operations;
 mod pattern_checks;
 mod rules;

@@ -12,6 +12,7 @@
 
 use std::collections::BTreeSet;
 
+use heck::ToShoutySnakeCase;
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 use serde_json::{Map, Value};
@@ -19,6 +20,8 @@ use serde_json::{Map, Value};
 use workspace_orders_openapi::operations::{json_media, operations as operations_of};
 use workspace_orders_openapi::pointer::escape as pointer_token;
 use workspace_orders_openapi::reference;
+
+use crate::naming::progenitor_method_name;
 
 const EXTENSION: &str = "x-rules";
 const RULE_KEYS: &[&str] = &[
@@ -554,25 +557,9 @@ fn path_text(path: &[Step]) -> String {
     }
 }
 
-/// progenitor's method name for an operation id (`createAppOrder` → `create_app_order`).
-fn method_name(operation_id: &str) -> String {
-    let mut out = String::new();
-    for c in operation_id.chars() {
-        if c.is_ascii_uppercase() {
-            if !out.is_empty() {
-                out.push('_');
-            }
-            out.push(c.to_ascii_lowercase());
-        } else {
-            out.push(c);
-        }
-    }
-    out
-}
-
 /// The `body_rules` module appended to `generated.rs`.
 pub fn emit(rules: &[SchemaRules], operations: &[OperationRules]) -> TokenStream {
-    let const_name = |schema: &str| format_ident!("{}", method_name(schema).to_uppercase());
+    let const_name = |schema: &str| format_ident!("{}", schema.to_shouty_snake_case());
     let schema_tables = rules.iter().map(|schema| {
         let name = const_name(&schema.schema);
         let doc = format!("The `x-rules` of `{}`.", schema.schema);
@@ -584,7 +571,7 @@ pub fn emit(rules: &[SchemaRules], operations: &[OperationRules]) -> TokenStream
     });
     let operation_tables = operations.iter().map(|operation| {
         let id = &operation.operation_id;
-        let method = method_name(id);
+        let method = progenitor_method_name(id);
         let locations = operation.locations.iter().map(|(path, schema)| {
             let steps = path.iter().map(|step| match step {
                 Step::Member(name) => quote!(Step::Member(#name)),
@@ -713,7 +700,6 @@ mod tests {
                 "Thing".to_owned()
             )]
         );
-        assert_eq!(method_name("createThing"), "create_thing");
     }
 
     #[test]

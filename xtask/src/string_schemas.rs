@@ -13,6 +13,8 @@ use syn::{Item, Path, Token};
 
 use workspace_orders_openapi::pointer::escape as pointer_token;
 
+use crate::naming::typify_property_type_name;
+
 /// A constrained string property and the newtype typify makes of it.
 pub struct ConstrainedString {
     pub pointer: String,
@@ -56,7 +58,11 @@ pub fn collect(openapi: &openapiv3::OpenAPI) -> Vec<ConstrainedString> {
                     pointer_token(name),
                     pointer_token(property)
                 ),
-                type_name: format!("{name}{}", upper_camel(property)),
+                type_name: typify_property_type_name(
+                    name,
+                    property,
+                    schema.schema_data.title.as_deref(),
+                ),
                 min_length: string.min_length,
                 max_length: string.max_length,
                 pattern: string.pattern.clone(),
@@ -64,19 +70,6 @@ pub fn collect(openapi: &openapiv3::OpenAPI) -> Vec<ConstrainedString> {
         }
     }
     found
-}
-
-fn upper_camel(snake: &str) -> String {
-    snake
-        .split(['_', '-'])
-        .map(|word| {
-            let mut chars = word.chars();
-            match chars.next() {
-                Some(first) => first.to_ascii_uppercase().to_string() + chars.as_str(),
-                None => String::new(),
-            }
-        })
-        .collect()
 }
 
 /// Rewrites the `types` module of the generated file; returns the pointers of
@@ -150,4 +143,118 @@ pub fn apply(file: &mut syn::File, strings: &[ConstrainedString]) -> Vec<String>
         });
     }
     missing
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::{Value, json};
+
+    use super::*;
+
+    fn strings(schemas: Value) -> Vec<ConstrainedString> {
+        let openapi: openapiv3::OpenAPI = serde_json::from_value(json!({
+            "openapi": "3.0.3",
+            "info": {"title": "t", "version": "1"},
+            "paths": {},
+            "components": {"schemas": schemas},
+        }))
+        .expect("a valid OpenAPI document");
+        collect(&openapi)
+    }
+
+    #[test]
+    fn constrained_inline_strings_are_found_under_typifys_names() {
+        let found = strings(json!({
+            "Thing": {"type": "object", "properties": {
+                "vpcID": {"type": "string", "minLength": 1, "maxLength": 32},
+                "code": {"type": "string", "pattern": "^[a-z]+$", "title": "product code"},
+            }},
+        }));
+        let found: Vec<_> = found
+            .iter()
+            .map(|s| {
+                (
+                    s.pointer.as_str(),
+                    s.type_name.as_str(),
+                    s.min_length,
+                    s.max_length,
+                    s.pattern.as_deref(),
+                )
+            })
+            .collect();
+        assert_eq!(
+            found,
+            [
+                (
+                    "/components/schemas/Thing/properties/vpcID",
+                    "ThingVpcId",
+                    Some(1),
+                    Some(32),
+                    None
+                ),
+                (
+                    "/components/schemas/Thing/properties/code",
+                    "ProductCode",
+                    None,
+                    None,
+                    Some("^[a-z]+$")
+                ),
+            ]
+        );
+    }
+
+    /// typify makes no validated newtype of these, so there is nothing to fix.
+    #[test]
+    fn strings_typify_types_otherwise_are_left_alone() {
+        let found = strings(json!({
+            "Item": {"type": "string", "maxLength": 3},
+            "Thing": {"type": "object", "properties": {
+                "plain": {"type": "string"},
+                "kind": {"type": "string", "maxLength": 3, "enum": ["a", "b"]},
+                "item": {"$ref": "#/components/schemas/Item"},
+                "count": {"type": "integer", "maximum": 3},
+            }},
+        }));
+        assert!(
+            found.is_empty(),
+            "{:?}",
+            found.iter().map(|s| &s.pointer).collect::<Vec<_>>()
+        );
+    }
+
+    #[test]
+    fn the_newtype_schema_states_the_limits_and_a_missing_newtype_is_reported() {
+        let mut file: syn::File = syn::parse_quote! {
+            pub mod types {
+                #[derive(Clone, schemars::JsonSchema, Debug)]
+                #[serde(transparent)]
+                pub struct ThingCode(String);
+            }
+        };
+        let wanted = |type_name: &str| ConstrainedString {
+            pointer: format!("/components/schemas/Thing/properties/{type_name}"),
+            type_name: type_name.into(),
+            min_length: Some(2),
+            max_length: None,
+            pattern: Some("^[a-z]+$".into()),
+        };
+        let missing = apply(&mut file, &[wanted("ThingCode"), wanted("ThingOther")]);
+        assert_eq!(
+            missing,
+            ["/components/schemas/Thing/properties/ThingOther (expected type ThingOther)"]
+        );
+        let code = prettyplease::unparse(&file);
+        assert!(code.contains("#[derive(Clone, Debug)]"), "{code}");
+        let squashed: String = code.chars().filter(|c| !c.is_whitespace()).collect();
+        assert!(
+            squashed.contains("implschemars::JsonSchemaforThingCode"),
+            "{code}"
+        );
+        assert!(
+            squashed.contains(
+                "min_length:Some(2u32),max_length:None,pattern:Some(\"^[a-z]+$\".to_string())"
+            ),
+            "{code}"
+        );
+    }
 }

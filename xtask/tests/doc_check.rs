@@ -1,6 +1,7 @@
 //! `cargo xtask doc-check` on pages written for these tests (English and
 //! Chinese layouts, every kind of difference, unparseable pages) against a
 //! small fixture spec and errata in `tests/doc_check/`.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // test code: a failed expectation panics
 
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};

@@ -9,6 +9,8 @@
 //! `WORKSPACE_ORDERS_SEEDS`); without them these tests skip loudly, except in
 //! CI (`CI` set), where that is a failure, as in `.ci/steps/doc-check.sh`.
 
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // test code: a failed expectation panics
+
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 

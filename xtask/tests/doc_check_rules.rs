@@ -1,6 +1,7 @@
 //! doc-check knows the spec's rules between fields (`x-rules`): a sentence a rule
 //! quotes that leaves the page, and a rule-like sentence no rule quotes, are
 //! differences. Runs on the doc-check fixtures, with a rule added to the spec.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // test code: a failed expectation panics
 
 use std::path::{Path, PathBuf};
 use std::process::Command;

@@ -3,6 +3,7 @@
 //!
 //! Each case is the real spec with one deliberate break, run in a scratch
 //! copy of the repository layout.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // test code: a failed expectation panics
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};

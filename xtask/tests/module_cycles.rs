@@ -5,6 +5,7 @@
 //! A module's dependencies are the `crate::<module>` paths in its code lines
 //! (comments, doc links included, are not imports), up to its `#[cfg(test)]` unit
 //! tests.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // test code: a failed expectation panics
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::fs;

@@ -8,6 +8,7 @@
 //! The copy lives at a fixed place under the target directory, so that cargo's
 //! incremental caches are reused from one run to the next; the dependencies come
 //! from the repository's own target directory.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // test code: a failed expectation panics
 
 use std::collections::BTreeSet;
 use std::fs;

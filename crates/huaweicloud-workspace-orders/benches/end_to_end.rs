@@ -23,6 +23,7 @@
 //! key, the default; `token`: an IAM token), `BENCH_E2E_REQUESTS` per round (4000),
 //! `BENCH_E2E_CONCURRENCY` (16), `BENCH_E2E_ROUNDS` per side (7),
 //! `BENCH_E2E_DESKTOPS` per order (10), `BENCH_E2E_OUT` (write the results as JSON).
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // bench code: a failed set-up panics
 
 mod common;
 mod cpu_time;

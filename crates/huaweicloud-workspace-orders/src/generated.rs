@@ -4,6 +4,9 @@
 #![allow(
     clippy::all,
     clippy::pedantic,
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
     missing_docs,
     unused_imports,
     rustdoc::bare_urls,

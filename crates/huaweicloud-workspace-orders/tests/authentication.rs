@@ -1,6 +1,7 @@
 //! Every credential kind and every operation end to end against a local server, which
 //! checks AK/SK signatures with the independent verifier in `support`; routing,
 //! project ids, what goes on the wire and what never leaves.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // test code: a failed expectation panics
 
 mod support;
 

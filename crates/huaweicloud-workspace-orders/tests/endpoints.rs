@@ -1,5 +1,6 @@
 //! Region → endpoint per operation, environment overrides (through a lookup function)
 //! and base-URL validation.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // test code: a failed expectation panics
 
 mod support;
 

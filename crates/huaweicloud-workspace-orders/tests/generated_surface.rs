@@ -2,6 +2,7 @@
 //! fields (or variants) and their Rust types, and every client operation with
 //! its parameters, success type and error type. A spec change shows up here as
 //! a readable snapshot diff.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // test code: a failed expectation panics
 
 use quote2::ToTokens;
 use syn2::{Fields, Item, ItemMod, Type};

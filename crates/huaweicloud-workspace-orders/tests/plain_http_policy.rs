@@ -2,6 +2,7 @@
 //! loopback as `BaseUrl` documents it: `127.0.0.0/8`, `::1` (also IPv4-mapped) and
 //! the name `localhost`. Any other address or name is refused, private, unspecified
 //! and link-local addresses included, and names that merely resolve to loopback.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // test code: a failed expectation panics
 
 use huaweicloud_workspace_orders::endpoint::{BaseUrl, EndpointError};
 

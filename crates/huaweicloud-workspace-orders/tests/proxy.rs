@@ -7,6 +7,7 @@
 //!
 //! The variables are process-wide, so this binary holds one test, which sets them
 //! before anything else runs.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // test code: a failed expectation panics
 
 mod support;
 
@@ -70,6 +71,7 @@ fn order() -> types::PeriodicOrderRequest {
 }
 
 #[test]
+#[allow(unsafe_code)] // std::env::set_var/remove_var (see SAFETY below)
 fn environment_proxies_never_see_credentials() {
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()

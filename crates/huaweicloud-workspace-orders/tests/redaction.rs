@@ -3,6 +3,7 @@
 //! `reqwest::Request`), URL errors and every kind of call error are formatted and
 //! scanned for the secret key, the IAM token, the security token, the request
 //! signatures and URL passwords.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // test code: a failed expectation panics
 
 mod support;
 

@@ -2,6 +2,7 @@
 //! is refused before anything is sent, with the rule, its fields and its place in the
 //! error; its nearest valid neighbour is sent. The cases (`tests/rules/cases.json`)
 //! are shared with the mock's tests, and every rule of the spec must have one.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // test code: a failed expectation panics
 
 mod support;
 

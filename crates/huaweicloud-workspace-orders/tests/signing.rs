@@ -1,5 +1,6 @@
 //! `SDK-HMAC-SHA256`: the published vectors byte for byte, and encoding corner cases
 //! checked against the independent implementation in `support`.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // test code: a failed expectation panics
 
 mod support;
 

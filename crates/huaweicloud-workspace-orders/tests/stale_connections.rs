@@ -3,6 +3,7 @@
 //! at 45–49 ms gaps, so that a reused connection would be closed while the order is
 //! on its way (the server never reads it, the client sees a reset: outcome Unknown).
 //! The client opens a fresh connection for every call, so every call succeeds.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // test code: a failed expectation panics
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};

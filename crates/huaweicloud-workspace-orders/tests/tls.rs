@@ -2,6 +2,7 @@
 //! HTTPS to a loopback server whose CA is made here and added with
 //! `add_root_certificate_der`, and the same call refused, with nothing sent, when the
 //! client trusts another CA.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // test code: a failed expectation panics
 
 mod support;
 

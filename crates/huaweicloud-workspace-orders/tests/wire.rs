@@ -3,6 +3,7 @@
 //! values redacted, exact body). Examples that `openapi/ERRATA.md` lists as invalid
 //! against the spec are asserted to be rejected verbatim and sent in their documented
 //! corrected form.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // test code: a failed expectation panics
 
 mod support;
 

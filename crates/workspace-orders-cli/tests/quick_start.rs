@@ -1,6 +1,7 @@
 //! The README's quick start stays true: its commands name this binary, the files it
 //! names exist, the token is the one the mock accepts by default, and the mock accepts
 //! each body (placing each one: `tests/place.rs`).
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // test code: a failed expectation panics
 
 mod support;
 

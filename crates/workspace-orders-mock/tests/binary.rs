@@ -1,6 +1,7 @@
 //! The `workspace-orders-mock` binary as scripts use it (.ci/steps/generators.sh, the
 //! benches, the README): `--port 0`, the `listening on http://127.0.0.1:PORT` line
 //! first on stdout, `--token`, `--access-key`/`--secret-key`, `--fault`, Ctrl-C.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // test code: a failed expectation panics
 
 mod support;
 

@@ -1,5 +1,6 @@
 //! The mock over raw HTTP: what it accepts, and what it refuses with which answer —
 //! validation against the spec, sizes, garbage, unknown paths and methods.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // test code: a failed expectation panics
 
 mod support;
 

@@ -2,6 +2,7 @@
 //! head, stops in the middle of it, or stops before or in the middle of its body is
 //! cut off after `request_timeout`, and valid clients are served meanwhile and after.
 //! Every wait is bounded; no duration is asserted.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // test code: a failed expectation panics
 
 mod support;
 

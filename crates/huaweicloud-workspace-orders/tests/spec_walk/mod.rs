@@ -2,6 +2,7 @@
 //! schemas walked field by field. Tests derive their cases from the spec so
 //! that a new field, constraint or example is covered without editing them.
 #![allow(dead_code)]
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // test code: a failed expectation panics
 
 use std::path::Path;
 

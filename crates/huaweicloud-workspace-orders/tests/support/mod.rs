@@ -1,7 +1,7 @@
 //! Shared by the client tests: a local HTTP server that records what it receives and
 //! answers with a canned response, and an `SDK-HMAC-SHA256` verifier written
 //! independently of `src/signer.rs` (from the algorithm's description, not its code).
-
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // test code: a failed expectation panics
 #![allow(dead_code)]
 
 use std::collections::BTreeMap;

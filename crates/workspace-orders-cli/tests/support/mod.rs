@@ -1,5 +1,5 @@
 //! Running the `workspace-orders` binary as a user would, and the files it ships.
-
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // test code: a failed expectation panics
 #![allow(dead_code)]
 
 use std::path::{Path, PathBuf};
