@@ -5,6 +5,7 @@
 //! body against the operation's schema (400). Only a request that passes everything is
 //! recorded and answered `200` with a new `order_id`.
 
+use std::collections::BTreeSet;
 use std::pin::Pin;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -12,12 +13,13 @@ use std::time::Duration;
 
 use axum::body::{Body, HttpBody};
 use axum::extract::{Extension, Request, State};
+use axum::http::request::Parts;
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use serde_json::{Map, Value, json};
 use time::OffsetDateTime;
 
-use crate::auth::{AuthConfig, Received};
+use crate::auth::{AuthConfig, Principal, Received};
 use crate::connection::ConnectionControl;
 use crate::fault::{FAULT_HEADER, Fault, Outcome};
 use crate::orders::{AcceptedOrder, Ledger};
@@ -41,37 +43,72 @@ pub struct Shared {
     pub requests: AtomicU64,
 }
 
-/// An error answer in the shape of the operation's documented error body.
+/// An error answer in the shape of the operation's documented error body: what a
+/// stage that refuses the request sends.
 struct ErrorAnswer {
     status: StatusCode,
     code: &'static str,
     message: String,
+    /// The error body fields the spec documents for this answer.
+    fields: BTreeSet<String>,
+    /// The `Allow` header of a 405.
     allow: Option<String>,
+    /// Whether the connection ends with this answer (`Connection: close`).
+    close: bool,
 }
 
 impl ErrorAnswer {
-    fn new(status: StatusCode, code: &'static str, message: impl Into<String>) -> Self {
+    /// An error of `operation`, with the body fields it documents for `status`.
+    fn new(
+        operation: &Operation,
+        status: StatusCode,
+        code: &'static str,
+        message: impl Into<String>,
+    ) -> Self {
+        Self::with_fields(
+            operation.error_fields(status.as_u16()),
+            status,
+            code,
+            message,
+        )
+    }
+
+    /// An error whose body has `fields` (before an operation is known).
+    fn with_fields(
+        fields: BTreeSet<String>,
+        status: StatusCode,
+        code: &'static str,
+        message: impl Into<String>,
+    ) -> Self {
         Self {
             status,
             code,
             message: message.into(),
+            fields,
             allow: None,
+            close: false,
         }
     }
 
-    /// The body, with only the fields the spec documents for this status.
-    fn into_response(
-        self,
-        fields: &std::collections::BTreeSet<String>,
-        request_id: &str,
-    ) -> Response {
+    /// A 400 naming what is invalid in the request.
+    fn invalid(operation: &Operation, message: String) -> Self {
+        Self::new(
+            operation,
+            StatusCode::BAD_REQUEST,
+            "MOCK.InvalidRequest",
+            message,
+        )
+    }
+
+    /// The response, with only the documented body fields.
+    fn into_response(self, request_id: &str) -> Response {
         let mut body = Map::new();
         for (name, value) in [
             ("error_code", self.code),
             ("error_msg", self.message.as_str()),
             ("error_detail", self.message.as_str()),
         ] {
-            if fields.contains(name) {
+            if self.fields.contains(name) {
                 body.insert(name.to_owned(), Value::String(value.to_owned()));
             }
         }
@@ -81,7 +118,26 @@ impl ErrorAnswer {
         {
             response.headers_mut().insert(header::ALLOW, value);
         }
+        if self.close {
+            response
+                .headers_mut()
+                .insert(header::CONNECTION, HeaderValue::from_static("close"));
+        }
         response
+    }
+}
+
+/// Why a request gets no order: the answer sent instead.
+enum Refusal {
+    /// An error body in the documented shape.
+    Error(ErrorAnswer),
+    /// An injected fault's own answer (or a dropped connection).
+    Fault(Response),
+}
+
+impl From<ErrorAnswer> for Refusal {
+    fn from(answer: ErrorAnswer) -> Self {
+        Refusal::Error(answer)
     }
 }
 
@@ -107,25 +163,75 @@ pub async fn handle(
     let sequence = shared.requests.fetch_add(1, Ordering::Relaxed);
     let request_id = format!("{:032x}", u128::from(sequence) | (0x6d6f_636b_u128 << 96));
     let (parts, body) = request.into_parts();
-    let path = parts.uri.path();
+    match place_order(&shared, &connection, &parts, body, &request_id).await {
+        Ok(order_id) => json_response(
+            StatusCode::OK,
+            &json!({ "order_id": order_id }),
+            &request_id,
+        ),
+        Err(Refusal::Error(answer)) => answer.into_response(&request_id),
+        Err(Refusal::Fault(response)) => response,
+    }
+}
 
-    let (operation, parameters) = match shared.spec.route(&parts.method, path) {
-        Route::Operation(operation, parameters) => (operation, parameters),
-        Route::NotFound => {
-            return ErrorAnswer::new(
-                StatusCode::NOT_FOUND,
-                "MOCK.NotFound",
-                format!("no operation at {path}"),
-            )
-            .into_response(shared.spec.common_error_fields(), &request_id);
-        }
+/// The stages a request goes through, in the order a gateway in front of the service
+/// checks; the first that refuses gives the answer. Returns the new order's id.
+async fn place_order(
+    shared: &Shared,
+    connection: &ConnectionControl,
+    parts: &Parts,
+    body: Body,
+    request_id: &str,
+) -> Result<String, Refusal> {
+    let (operation, parameters) = route(&shared.spec, parts)?;
+    let fault = requested_fault(shared.fault, operation, &parts.headers)?;
+    inject_fault(fault, shared, operation, connection, request_id).await?;
+    let body = read_body(body, shared, operation, &parts.headers).await?;
+    let principal = authenticate(&shared.auth, operation, parts, &body)?;
+    let project_id = check_parameters(operation, &parameters, &parts.headers)?;
+    let document = parse_body(operation, &parts.headers, &body)?;
+    // The schema includes the rules between fields (`x-rules`, a keyword of its own).
+    validate_body(operation, document.as_ref())?;
+    Ok(record_order(
+        &shared.ledger,
+        operation,
+        project_id,
+        principal,
+        document,
+    ))
+}
+
+/// A path's parameters by name, decoded, as [`Spec::route`] gives them.
+type PathParameters = Vec<(String, String)>;
+
+/// The operation at the request's method and path, with its path parameters
+/// (404 and 405 otherwise).
+fn route<'a>(
+    spec: &'a Spec,
+    parts: &Parts,
+) -> Result<(&'a Operation, PathParameters), ErrorAnswer> {
+    let path = parts.uri.path();
+    match spec.route(&parts.method, path) {
+        Route::Operation(operation, parameters) => Ok((operation, parameters)),
+        Route::NotFound => Err(ErrorAnswer::with_fields(
+            spec.common_error_fields().clone(),
+            StatusCode::NOT_FOUND,
+            "MOCK.NotFound",
+            format!("no operation at {path}"),
+        )),
         Route::MethodNotAllowed(operations) => {
             let allow = operations
                 .iter()
                 .map(|operation| operation.method.as_str())
                 .collect::<Vec<_>>()
                 .join(", ");
-            let mut answer = ErrorAnswer::new(
+            // The path names the operation(s): answer with their documented error body.
+            let fields = operations
+                .first()
+                .map(|operation| operation.error_fields(405))
+                .unwrap_or_else(|| spec.common_error_fields().clone());
+            let mut answer = ErrorAnswer::with_fields(
+                fields,
                 StatusCode::METHOD_NOT_ALLOWED,
                 "MOCK.MethodNotAllowed",
                 format!(
@@ -134,44 +240,44 @@ pub async fn handle(
                 ),
             );
             answer.allow = Some(allow);
-            // The path names the operation(s): answer with their documented error body.
-            let fields = operations
-                .first()
-                .map(|operation| operation.error_fields(405))
-                .unwrap_or_else(|| shared.spec.common_error_fields().clone());
-            return answer.into_response(&fields, &request_id);
+            Err(answer)
         }
-    };
-    let reply = |answer: ErrorAnswer| {
-        let fields = operation.error_fields(answer.status.as_u16());
-        answer.into_response(&fields, &request_id)
-    };
+    }
+}
 
-    let fault = match parts.headers.get(FAULT_HEADER).map(|value| value.to_str()) {
-        None => shared.fault,
-        Some(Ok(text)) => match text.parse::<Fault>() {
-            Ok(fault) => fault,
-            Err(error) => {
-                return reply(ErrorAnswer::new(
-                    StatusCode::BAD_REQUEST,
-                    "MOCK.BadFault",
-                    format!("header X-Mock-Fault: {error}"),
-                ));
-            }
-        },
-        Some(Err(_)) => {
-            return reply(ErrorAnswer::new(
-                StatusCode::BAD_REQUEST,
-                "MOCK.BadFault",
-                "header X-Mock-Fault is not visible ASCII",
-            ));
-        }
+/// The fault the request asks for in `X-Mock-Fault`, or the server's.
+fn requested_fault(
+    server_fault: Fault,
+    operation: &Operation,
+    headers: &HeaderMap,
+) -> Result<Fault, ErrorAnswer> {
+    let bad_fault = |message: String| {
+        ErrorAnswer::new(operation, StatusCode::BAD_REQUEST, "MOCK.BadFault", message)
     };
+    match headers.get(FAULT_HEADER).map(|value| value.to_str()) {
+        None => Ok(server_fault),
+        Some(Ok(text)) => text
+            .parse::<Fault>()
+            .map_err(|error| bad_fault(format!("header X-Mock-Fault: {error}"))),
+        Some(Err(_)) => Err(bad_fault(
+            "header X-Mock-Fault is not visible ASCII".to_owned(),
+        )),
+    }
+}
+
+/// Waits the fault's delay, then answers in its place if it replaces the answer.
+async fn inject_fault(
+    fault: Fault,
+    shared: &Shared,
+    operation: &Operation,
+    connection: &ConnectionControl,
+    request_id: &str,
+) -> Result<(), Refusal> {
     if let Some(delay) = fault.delay {
         tokio::time::sleep(delay).await;
     }
     match fault.outcome {
-        None => {}
+        None => Ok(()),
         Some(Outcome::Status(code)) => {
             let status = StatusCode::from_u16(code).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
             let documented = if operation.errors.contains_key(&code) {
@@ -179,23 +285,25 @@ pub async fn handle(
             } else {
                 "undocumented"
             };
-            return reply(ErrorAnswer::new(
+            Err(ErrorAnswer::new(
+                operation,
                 status,
                 "MOCK.InjectedFault",
                 format!(
                     "injected fault: {documented} status {code} for {}",
                     operation.id
                 ),
-            ));
+            )
+            .into())
         }
         Some(Outcome::MalformedJson) => {
             let cut = format!(
                 "{{\"order_id\": \"{}",
                 shared.ledger.next_order_id(OffsetDateTime::now_utc())
             );
-            let mut response = json_response(StatusCode::OK, &Value::Null, &request_id);
+            let mut response = json_response(StatusCode::OK, &Value::Null, request_id);
             *response.body_mut() = Body::from(cut);
-            return response;
+            Err(Refusal::Fault(response))
         }
         Some(Outcome::Html(code)) => {
             let status = StatusCode::from_u16(code).unwrap_or(StatusCode::BAD_GATEWAY);
@@ -207,86 +315,97 @@ pub async fn handle(
             response
                 .headers_mut()
                 .insert(header::CONTENT_TYPE, HeaderValue::from_static("text/html"));
-            return response;
+            Err(Refusal::Fault(response))
         }
-        Some(Outcome::DropConnection) => return connection.drop_now().await,
+        Some(Outcome::DropConnection) => Err(Refusal::Fault(connection.drop_now().await)),
     }
+}
 
-    let read = read_limited(body, shared.max_body_bytes, &parts.headers);
+/// The whole body, if it comes within the size limit and the request timeout (408,
+/// 413 and a broken body otherwise).
+async fn read_body(
+    body: Body,
+    shared: &Shared,
+    operation: &Operation,
+    headers: &HeaderMap,
+) -> Result<Vec<u8>, ErrorAnswer> {
+    let read = read_limited(body, shared.max_body_bytes, headers);
     let Ok(read) = tokio::time::timeout(shared.request_timeout, read).await else {
-        let mut response = reply(ErrorAnswer::new(
+        let mut answer = ErrorAnswer::new(
+            operation,
             StatusCode::REQUEST_TIMEOUT,
             "MOCK.RequestTimeout",
             format!(
                 "the request body was not complete within {} ms of its head",
                 shared.request_timeout.as_millis()
             ),
-        ));
+        );
         // The rest of the body may never come: the connection ends with this answer.
-        response
-            .headers_mut()
-            .insert(header::CONNECTION, HeaderValue::from_static("close"));
-        return response;
+        answer.close = true;
+        return Err(answer);
     };
-    let body = match read {
-        Ok(body) => body,
-        Err(ReadError::TooLarge) => {
-            let mut response = reply(ErrorAnswer::new(
+    read.map_err(|error| match error {
+        ReadError::TooLarge => {
+            let mut answer = ErrorAnswer::new(
+                operation,
                 StatusCode::PAYLOAD_TOO_LARGE,
                 "MOCK.PayloadTooLarge",
                 format!(
                     "the request body is larger than {} bytes",
                     shared.max_body_bytes
                 ),
-            ));
-            // The rest of an oversized body may still be on its way: do not reuse the connection.
-            response
-                .headers_mut()
-                .insert(header::CONNECTION, HeaderValue::from_static("close"));
-            return response;
+            );
+            // The rest of an oversized body may still be on its way: do not reuse the
+            // connection.
+            answer.close = true;
+            answer
         }
-        Err(ReadError::Broken(error)) => {
-            return reply(ErrorAnswer::new(
-                StatusCode::BAD_REQUEST,
-                "MOCK.BrokenBody",
-                format!("the request body could not be read: {error}"),
-            ));
-        }
-    };
+        ReadError::Broken(error) => ErrorAnswer::new(
+            operation,
+            StatusCode::BAD_REQUEST,
+            "MOCK.BrokenBody",
+            format!("the request body could not be read: {error}"),
+        ),
+    })
+}
 
+/// Who sent the request: an accepted token or a valid signature (401 otherwise).
+fn authenticate(
+    auth: &AuthConfig,
+    operation: &Operation,
+    parts: &Parts,
+    body: &[u8],
+) -> Result<Principal, ErrorAnswer> {
     let received = Received {
         method: parts.method.as_str(),
-        path,
+        path: parts.uri.path(),
         query: parts.uri.query(),
         headers: &parts.headers,
-        body: &body,
+        body,
     };
-    let principal = match shared
-        .auth
-        .authenticate(&received, OffsetDateTime::now_utc())
-    {
-        Ok(principal) => principal,
-        Err(failure) => {
-            return reply(ErrorAnswer::new(
+    auth.authenticate(&received, OffsetDateTime::now_utc())
+        .map_err(|failure| {
+            ErrorAnswer::new(
+                operation,
                 StatusCode::UNAUTHORIZED,
                 "MOCK.Unauthorized",
                 format!("authentication failed: {failure}"),
-            ));
-        }
-    };
+            )
+        })
+}
 
-    let invalid = |message: String| {
-        reply(ErrorAnswer::new(
-            StatusCode::BAD_REQUEST,
-            "MOCK.InvalidRequest",
-            message,
-        ))
-    };
-    let parameter_failures = operation.check_parameters(&parameters);
+/// The path parameters checked, and the project id, which `X-Project-Id` must repeat
+/// when sent (400 otherwise).
+fn check_parameters(
+    operation: &Operation,
+    parameters: &[(String, String)],
+    headers: &HeaderMap,
+) -> Result<String, ErrorAnswer> {
+    let parameter_failures = operation.check_parameters(parameters);
     if !parameter_failures.is_empty() {
-        return invalid(format!(
-            "invalid request: {}",
-            parameter_failures.join("; ")
+        return Err(ErrorAnswer::invalid(
+            operation,
+            format!("invalid request: {}", parameter_failures.join("; ")),
         ));
     }
     let project_id = parameters
@@ -294,52 +413,44 @@ pub async fn handle(
         .find(|(name, _)| name == "project_id")
         .map(|(_, value)| value.clone())
         .unwrap_or_default();
-    if let Some(header) = parts.headers.get(PROJECT_ID_HEADER)
+    if let Some(header) = headers.get(PROJECT_ID_HEADER)
         && header.to_str().ok() != Some(project_id.as_str())
     {
-        return invalid(format!(
-            "invalid request: header X-Project-Id differs from the path's project_id {project_id:?}"
+        return Err(ErrorAnswer::invalid(
+            operation,
+            format!(
+                "invalid request: header X-Project-Id differs from the path's project_id {project_id:?}"
+            ),
         ));
     }
-
-    let document = match check_body(operation, &parts.headers, &body) {
-        Ok(document) => document,
-        Err(message) => return invalid(message),
-    };
-
-    let order_id = shared.ledger.next_order_id(OffsetDateTime::now_utc());
-    shared.ledger.record(AcceptedOrder {
-        order_id: order_id.clone(),
-        operation_id: operation.id.clone(),
-        project_id,
-        principal,
-        body: document,
-    });
-    json_response(
-        StatusCode::OK,
-        &json!({ "order_id": order_id }),
-        &request_id,
-    )
+    Ok(project_id)
 }
 
-/// The body parsed and valid against the operation's schema, or why not (every failing
-/// field, by path).
-fn check_body(operation: &Operation, headers: &HeaderMap, body: &[u8]) -> Result<Value, String> {
+/// The body as strict JSON of a media type the operation takes; `None` when there is
+/// no body and none is required (400 otherwise).
+fn parse_body(
+    operation: &Operation,
+    headers: &HeaderMap,
+    body: &[u8],
+) -> Result<Option<Value>, ErrorAnswer> {
+    let invalid = |message: String| ErrorAnswer::invalid(operation, message);
     let Some(schema) = &operation.request_body else {
         return if body.is_empty() {
-            Ok(Value::Null)
+            Ok(None)
         } else {
-            Err(format!(
+            Err(invalid(format!(
                 "invalid request: {} takes no request body",
                 operation.id
-            ))
+            )))
         };
     };
     if body.is_empty() {
         return if schema.required {
-            Err("invalid request: the request body is required".into())
+            Err(invalid(
+                "invalid request: the request body is required".into(),
+            ))
         } else {
-            Ok(Value::Null)
+            Ok(None)
         };
     }
     let content_type = headers
@@ -348,37 +459,69 @@ fn check_body(operation: &Operation, headers: &HeaderMap, body: &[u8]) -> Result
     match content_type {
         Some(content_type) if schema.accepts(content_type) => {}
         Some(content_type) => {
-            return Err(format!(
+            return Err(invalid(format!(
                 "invalid request: Content-Type {content_type:?} is not {}",
                 schema.media_types.join(" or ")
-            ));
+            )));
         }
         None => {
-            return Err(format!(
+            return Err(invalid(format!(
                 "invalid request: Content-Type is missing (expected {})",
                 schema.media_types.join(" or ")
-            ));
+            )));
         }
     }
-    let document = strict_json::parse(body).map_err(|error| match error {
-        JsonError::Syntax(error) => format!("invalid request: the body is not JSON: {error}"),
-        JsonError::DuplicateKey { path, line, column } => format!(
-            "invalid request body (1 field): {path}: is given more than once \
-             (line {line} column {column}); a key may appear once per object"
-        ),
+    let document = strict_json::parse(body).map_err(|error| {
+        invalid(match error {
+            JsonError::Syntax(error) => format!("invalid request: the body is not JSON: {error}"),
+            JsonError::DuplicateKey { path, line, column } => format!(
+                "invalid request body (1 field): {path}: is given more than once \
+                 (line {line} column {column}); a key may appear once per object"
+            ),
+        })
     })?;
-    let failures = schema.failures(&document);
+    Ok(Some(document))
+}
+
+/// The parsed body against the operation's schema: every failing field, by path
+/// (400 otherwise).
+fn validate_body(operation: &Operation, document: Option<&Value>) -> Result<(), ErrorAnswer> {
+    let (Some(schema), Some(document)) = (&operation.request_body, document) else {
+        return Ok(());
+    };
+    let failures = schema.failures(document);
     if failures.is_empty() {
-        Ok(document)
-    } else {
-        let lines: Vec<String> = failures.iter().map(ToString::to_string).collect();
-        Err(format!(
+        return Ok(());
+    }
+    let lines: Vec<String> = failures.iter().map(ToString::to_string).collect();
+    Err(ErrorAnswer::invalid(
+        operation,
+        format!(
             "invalid request body ({} field{}): {}",
             failures.len(),
             if failures.len() == 1 { "" } else { "s" },
             lines.join("; ")
-        ))
-    }
+        ),
+    ))
+}
+
+/// Records the accepted order under a new order id, and returns the id.
+fn record_order(
+    ledger: &Ledger,
+    operation: &Operation,
+    project_id: String,
+    principal: Principal,
+    document: Option<Value>,
+) -> String {
+    let order_id = ledger.next_order_id(OffsetDateTime::now_utc());
+    ledger.record(AcceptedOrder {
+        order_id: order_id.clone(),
+        operation_id: operation.id.clone(),
+        project_id,
+        principal,
+        body: document.unwrap_or(Value::Null),
+    });
+    order_id
 }
 
 enum ReadError {

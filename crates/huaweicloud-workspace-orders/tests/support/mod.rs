@@ -285,13 +285,13 @@ pub fn verify_signature(
         .ok_or("wrong algorithm")?;
     let mut access = None;
     let mut signed = None;
-    let mut signature = None;
+    let mut signature_given = None;
     for part in rest.split(", ") {
         let (key, value) = part.split_once('=').ok_or("malformed Authorization")?;
         match key {
             "Access" => access = Some(value),
             "SignedHeaders" => signed = Some(value),
-            "Signature" => signature = Some(value),
+            "Signature" => signature_given = Some(value),
             other => return Err(format!("unexpected Authorization part {other}")),
         }
     }
@@ -321,6 +321,18 @@ pub fn verify_signature(
         return Err(format!("X-Sdk-Date {date:?} is not YYYYMMDDTHHMMSSZ"));
     }
 
+    let canonical = canonical_request(received, &signed)?;
+    let expected = signature(secret_key, &string_to_sign(date, &canonical));
+    if signature_given != Some(expected.as_str()) {
+        return Err(format!(
+            "signature mismatch: got {signature_given:?}, expected {expected}\ncanonical request:\n{canonical}"
+        ));
+    }
+    Ok(signed)
+}
+
+/// The canonical request of `received` with the header names `signed` (in order).
+pub fn canonical_request(received: &Received, signed: &[String]) -> Result<String, String> {
     let path = received.uri.path();
     let query = received.uri.query().unwrap_or("");
     let pairs = query
@@ -332,21 +344,24 @@ pub fn verify_signature(
         })
         .collect();
     let mut canonical_headers = String::new();
-    for name in &signed {
-        let values: Vec<&str> = received
+    for name in signed {
+        let mut values: Vec<&str> = received
             .headers
             .get_all(name.as_str())
             .iter()
-            .map(|v| v.to_str().unwrap_or(""))
+            .map(|v| v.to_str().unwrap_or("").trim())
             .collect();
+        // A repeated header: one line per value, values sorted (as API Gateway's Go
+        // signer does).
+        values.sort_unstable();
         if values.is_empty() {
             return Err(format!("signed header {name} was not received"));
         }
         for value in values {
-            canonical_headers.push_str(&format!("{name}:{}\n", value.trim()));
+            canonical_headers.push_str(&format!("{name}:{value}\n"));
         }
     }
-    let canonical = format!(
+    Ok(format!(
         "{}\n{}\n{}\n{}\n{}\n{}",
         received.method.as_str(),
         expected_canonical_uri(&uri_decode(path, false)),
@@ -354,25 +369,26 @@ pub fn verify_signature(
         canonical_headers,
         signed.join(";"),
         sha256_hex(&received.body),
-    );
-    let string_to_sign = format!(
-        "SDK-HMAC-SHA256\n{date}\n{}",
-        sha256_hex(canonical.as_bytes())
-    );
+    ))
+}
+
+/// The string to sign of a canonical request dated `sdk_date`.
+pub fn string_to_sign(sdk_date: &str, canonical_request: &str) -> String {
+    format!(
+        "SDK-HMAC-SHA256\n{sdk_date}\n{}",
+        sha256_hex(canonical_request.as_bytes())
+    )
+}
+
+/// The hex HMAC-SHA256 of `string_to_sign` keyed with `secret_key`.
+pub fn signature(secret_key: &str, string_to_sign: &str) -> String {
     let mut mac = Hmac::<Sha256>::new_from_slice(secret_key.as_bytes()).unwrap();
     mac.update(string_to_sign.as_bytes());
-    let expected: String = mac
-        .finalize()
+    mac.finalize()
         .into_bytes()
         .iter()
         .map(|b| format!("{b:02x}"))
-        .collect();
-    if signature != Some(expected.as_str()) {
-        return Err(format!(
-            "signature mismatch: got {signature:?}, expected {expected}\ncanonical request:\n{canonical}"
-        ));
-    }
-    Ok(signed)
+        .collect()
 }
 
 // ---------------------------------------------------------------------------
