@@ -2,7 +2,7 @@
 //! checks AK/SK signatures with the independent verifier in `support`; routing,
 //! project ids, what goes on the wire and what never leaves.
 
-mod support;
+use crate::support;
 
 use huaweicloud_workspace_orders::endpoint::{BaseUrl, Endpoints, Service};
 use huaweicloud_workspace_orders::error::{Error, Outcome};

@@ -8,7 +8,7 @@
 //! boundary value, and the body is deserialized into the operation's
 //! generated type. A rejection must name the field's JSON path.
 
-mod spec_walk;
+use crate::spec_walk;
 
 use huaweicloud_workspace_orders::constrained::BoundedVec;
 use huaweicloud_workspace_orders::types;

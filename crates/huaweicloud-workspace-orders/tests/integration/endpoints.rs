@@ -1,7 +1,7 @@
 //! Region → endpoint per operation, environment overrides (through a lookup function)
 //! and base-URL validation.
 
-mod support;
+use crate::support;
 
 use std::collections::HashMap;
 use std::ffi::OsString;

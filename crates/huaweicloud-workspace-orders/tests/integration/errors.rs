@@ -3,7 +3,7 @@
 //! timeouts; status, `X-Request-Id` and raw body are kept, nothing panics, no secret
 //! shows.
 
-mod support;
+use crate::support;
 
 use std::time::Duration;
 

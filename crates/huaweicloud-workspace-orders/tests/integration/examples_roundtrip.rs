@@ -4,7 +4,7 @@
 //! are asserted here one by one (so the day the docs are fixed, this test
 //! says so).
 
-mod spec_walk;
+use crate::spec_walk;
 
 use huaweicloud_workspace_orders::types;
 use serde::Serialize;

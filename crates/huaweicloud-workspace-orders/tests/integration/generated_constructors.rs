@@ -5,7 +5,7 @@
 //! transport, is the only way. Checked on the generated source, and on the wire: a
 //! redirect reaches neither its target nor the redirecting server twice.
 
-mod support;
+use crate::support;
 
 use huaweicloud_workspace_orders::endpoint::Service;
 use huaweicloud_workspace_orders::{Credentials, OrdersClient, types};

@@ -3,7 +3,7 @@
 //! limits, all the way down. Users can hand that schema to other tools and
 //! trust it.
 
-mod spec_walk;
+use crate::spec_walk;
 
 use huaweicloud_workspace_orders::types;
 use serde_json::{Map, Value, json};

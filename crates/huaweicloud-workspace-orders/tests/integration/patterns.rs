@@ -4,7 +4,7 @@
 //! that matter to it, and every request field with a pattern refuses through the
 //! generated types what the pattern refuses, naming the field.
 
-mod spec_walk;
+use crate::spec_walk;
 
 use std::collections::BTreeSet;
 

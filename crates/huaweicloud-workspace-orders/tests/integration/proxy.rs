@@ -5,11 +5,13 @@
 //! - https elsewhere goes through the proxy only as `CONNECT host:443`: the proxy
 //!   sees the host name, never the request, its headers or its body.
 //!
-//! The variables are process-wide, so this binary holds one test, which sets them
-//! before anything else runs.
+//! The variables are process-wide and the other tests of this binary build clients in
+//! parallel threads, so the test runs in a child process of the binary that runs it
+//! alone and sets them before anything else runs.
 
-mod support;
+use crate::support;
 
+use std::process::Command;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
@@ -69,8 +71,36 @@ fn order() -> types::PeriodicOrderRequest {
     serde_json::from_value(support::valid_body("createPeriodicOrder")).unwrap()
 }
 
+/// Set on the child process the test runs in.
+const IN_CHILD: &str = "WORKSPACE_ORDERS_PROXY_TEST_CHILD";
+
+/// Runs `test` (a test of this module) alone in a child process of this binary, with
+/// `IN_CHILD` set, and requires that it ran and passed.
+fn run_alone_in_child(test: &str) {
+    let module = module_path!().split_once("::").map_or("", |(_, path)| path);
+    let name = format!("{module}::{test}");
+    let output = Command::new(std::env::current_exe().unwrap())
+        .args([&name, "--exact", "--test-threads=1"])
+        .env(IN_CHILD, "1")
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        output.status.success(),
+        "{name} failed in its child process:\n{stdout}\n{stderr}"
+    );
+    assert!(
+        stdout.contains("test result: ok. 1 passed;"),
+        "the child process did not run {name}:\n{stdout}\n{stderr}"
+    );
+}
+
 #[test]
 fn environment_proxies_never_see_credentials() {
+    if std::env::var_os(IN_CHILD).is_none() {
+        return run_alone_in_child("environment_proxies_never_see_credentials");
+    }
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
@@ -87,8 +117,9 @@ fn environment_proxies_never_see_credentials() {
         "ALL_PROXY",
         "all_proxy",
     ] {
-        // SAFETY: the only test of this binary sets the variables before any client
-        // is built; no other thread reads the environment concurrently.
+        // SAFETY: this process runs only this test (`IN_CHILD`, `--exact`, one
+        // thread), which sets the variables before any client is built; no other
+        // thread reads the environment concurrently.
         unsafe { std::env::set_var(variable, &proxy_url) };
     }
     for variable in ["NO_PROXY", "no_proxy"] {

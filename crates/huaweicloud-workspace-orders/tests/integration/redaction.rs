@@ -4,7 +4,7 @@
 //! scanned for the secret key, the IAM token, the security token, the request
 //! signatures and URL passwords.
 
-mod support;
+use crate::support;
 
 use std::ffi::OsString;
 use std::time::Duration;

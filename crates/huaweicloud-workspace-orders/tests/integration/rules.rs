@@ -3,7 +3,7 @@
 //! error; its nearest valid neighbour is sent. The cases (`tests/rules/cases.json`)
 //! are shared with the mock's tests, and every rule of the spec must have one.
 
-mod support;
+use crate::support;
 
 use std::collections::BTreeSet;
 use std::time::Duration;
@@ -17,7 +17,7 @@ use support::{Answer, Server};
 const PROJECT: &str = "0123456789abcdef0123456789abcdef";
 
 fn cases() -> Vec<Value> {
-    let file: Value = serde_json::from_str(include_str!("rules/cases.json")).unwrap();
+    let file: Value = serde_json::from_str(include_str!("../rules/cases.json")).unwrap();
     file["cases"].as_array().unwrap().clone()
 }
 

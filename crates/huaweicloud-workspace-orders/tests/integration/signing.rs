@@ -1,7 +1,7 @@
 //! `SDK-HMAC-SHA256`: the published vectors byte for byte, and encoding corner cases
 //! checked against the independent implementation in `support`.
 
-mod support;
+use crate::support;
 
 use huaweicloud_workspace_orders::signer::{self, canonical_query, canonical_uri};
 use reqwest::header::{HeaderName, HeaderValue};

@@ -3,7 +3,7 @@
 //! `add_root_certificate_der`, and the same call refused, with nothing sent, when the
 //! client trusts another CA.
 
-mod support;
+use crate::support;
 
 use std::sync::{Arc, Mutex};
 

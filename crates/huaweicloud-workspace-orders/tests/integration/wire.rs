@@ -4,7 +4,7 @@
 //! against the spec are asserted to be rejected verbatim and sent in their documented
 //! corrected form.
 
-mod support;
+use crate::support;
 
 use std::collections::BTreeMap;
 

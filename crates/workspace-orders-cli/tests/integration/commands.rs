@@ -1,6 +1,6 @@
 //! `example`, `regions`, `completions` and `--output json` on every command.
 
-mod support;
+use crate::support;
 
 use serde_json::Value;
 use support::{examples_dir, run};
@@ -150,7 +150,8 @@ fn json_output_parses_on_every_command() {
 /// without `NO_COLOR`.
 #[test]
 fn piped_output_has_no_colour_or_progress() {
-    let bad = support::repository().join("crates/workspace-orders-cli/tests/commands.rs");
+    let bad =
+        support::repository().join("crates/workspace-orders-cli/tests/integration/commands.rs");
     let good = examples_dir().join("periodic-add-volumes.json");
     let output = std::process::Command::new(env!("CARGO_BIN_EXE_workspace-orders"))
         .args(["validate", good.to_str().unwrap(), bad.to_str().unwrap()])

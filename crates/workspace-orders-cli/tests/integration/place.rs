@@ -2,7 +2,7 @@
 //! placed, bad usage), the order id and X-Request-Id, `--dry-run` sending nothing and
 //! printing no secret, and JSON output.
 
-mod support;
+use crate::support;
 
 use std::net::TcpListener;
 

@@ -2,7 +2,7 @@
 //! names exist, the token is the one the mock accepts by default, and the mock accepts
 //! each body (placing each one: `tests/place.rs`).
 
-mod support;
+use crate::support;
 
 use support::{PROJECT_ID, repository};
 use workspace_orders_mock::DEFAULT_TOKEN;

@@ -2,7 +2,7 @@
 //! `validate` reports a broken rule, and `place --dry-run` refuses it before
 //! connecting, with exit status 1 and the rule, its fields and its place.
 
-mod support;
+use crate::support;
 
 use std::net::TcpListener;
 

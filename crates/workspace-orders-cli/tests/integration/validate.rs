@@ -2,7 +2,7 @@
 //! path; the operation guessed where the body tells it; exit status 1 when any file
 //! is invalid.
 
-mod support;
+use crate::support;
 
 use support::{run, temp_file};
 

@@ -2,7 +2,7 @@
 //! signer and then broken one way at a time. Every refusal is a 401 with the
 //! operation's error body, comes before validation, and records nothing.
 
-mod support;
+use crate::support;
 
 use huaweicloud_workspace_orders::signer;
 use serde_json::{Value, json};

@@ -2,7 +2,7 @@
 //! benches, the README): `--port 0`, the `listening on http://127.0.0.1:PORT` line
 //! first on stdout, `--token`, `--access-key`/`--secret-key`, `--fault`, Ctrl-C.
 
-mod support;
+use crate::support;
 
 use std::io::{BufRead, BufReader, Read};
 use std::process::{Child, Command, Stdio};

@@ -3,7 +3,7 @@
 //! fault. Every request is answered; every accepted order is recorded exactly once under
 //! the id its client received; no faulted order is recorded. No timing is asserted.
 
-mod support;
+use crate::support;
 
 use std::collections::{BTreeMap, BTreeSet};
 

@@ -7,7 +7,7 @@
 //! must refuse them as documented, naming exactly the fields ERRATA names, and the
 //! corrected bodies ERRATA describes are placed instead.
 
-mod support;
+use crate::support;
 
 use std::time::Duration;
 

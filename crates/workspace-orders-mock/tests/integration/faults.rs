@@ -1,7 +1,7 @@
 //! Injected faults over raw HTTP, by the `X-Mock-Fault` header and by configuration.
 //! A fault other than a delay replaces the answer, so nothing is recorded.
 
-mod support;
+use crate::support;
 
 use std::time::{Duration, Instant};
 

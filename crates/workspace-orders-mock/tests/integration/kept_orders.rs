@@ -1,7 +1,7 @@
 //! The record of accepted orders is bounded: the mock keeps the most recent
 //! `kept_orders` and counts all of them, so a long run does not grow its memory.
 
-mod support;
+use crate::support;
 
 use std::collections::BTreeMap;
 

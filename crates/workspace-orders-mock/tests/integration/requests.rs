@@ -1,7 +1,7 @@
 //! The mock over raw HTTP: what it accepts, and what it refuses with which answer —
 //! validation against the spec, sizes, garbage, unknown paths and methods.
 
-mod support;
+use crate::support;
 
 use serde_json::{Value, json};
 use support::{Answer, PROJECT_ID, assert_names_exactly, operations, post, spec, valid_body};

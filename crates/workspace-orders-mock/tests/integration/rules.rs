@@ -4,7 +4,7 @@
 //! client's (`crates/huaweicloud-workspace-orders/tests/rules/cases.json`), so both
 //! sides are held to the same bodies; the client's test checks every rule has one.
 
-mod support;
+use crate::support;
 
 use serde_json::Value;
 use support::{PROJECT_ID, operation, post, spec};
@@ -12,7 +12,7 @@ use workspace_orders_mock::{DEFAULT_TOKEN, MockConfig, MockServer};
 
 fn cases() -> Vec<Value> {
     let file: Value = serde_json::from_str(include_str!(
-        "../../huaweicloud-workspace-orders/tests/rules/cases.json"
+        "../../../huaweicloud-workspace-orders/tests/rules/cases.json"
     ))
     .unwrap();
     file["cases"].as_array().unwrap().clone()

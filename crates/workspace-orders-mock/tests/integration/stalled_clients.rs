@@ -3,7 +3,7 @@
 //! cut off after `request_timeout`, and valid clients are served meanwhile and after.
 //! Every wait is bounded; no duration is asserted.
 
-mod support;
+use crate::support;
 
 use std::net::SocketAddr;
 use std::process::{Command, Stdio};

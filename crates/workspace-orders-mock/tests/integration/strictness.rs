@@ -2,7 +2,7 @@
 //! float, a project id the client would never send, or a value breaking a field's
 //! `pattern` is refused with a 400 naming the place, and nothing is recorded.
 
-mod support;
+use crate::support;
 
 use std::net::SocketAddr;
 

@@ -1,7 +1,6 @@
 //! Reading the spec from tests: its example requests, and its request
 //! schemas walked field by field. Tests derive their cases from the spec so
 //! that a new field, constraint or example is covered without editing them.
-#![allow(dead_code)]
 
 use std::path::Path;
 

@@ -2,8 +2,6 @@
 //! answers with a canned response, and an `SDK-HMAC-SHA256` verifier written
 //! independently of `src/signer.rs` (from the algorithm's description, not its code).
 
-#![allow(dead_code)]
-
 use std::collections::BTreeMap;
 use std::sync::{Arc, Mutex};
 

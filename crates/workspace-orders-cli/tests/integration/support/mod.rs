@@ -1,7 +1,5 @@
 //! Running the `workspace-orders` binary as a user would, and the files it ships.
 
-#![allow(dead_code)]
-
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 

@@ -2,8 +2,6 @@
 //! the embedded document, never copied), the ERRATA cases among them, and a raw HTTP
 //! helper that shows exactly what the mock answers.
 
-#![allow(dead_code)]
-
 use reqwest::StatusCode;
 use reqwest::header::HeaderMap;
 use serde_json::{Value, json};
