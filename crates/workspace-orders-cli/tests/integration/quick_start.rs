@@ -1,6 +1,6 @@
 //! The README's quick start stays true: its commands name this binary, the files it
 //! names exist, the token is the one the mock accepts by default, and the mock accepts
-//! each body (placing each one: `tests/place.rs`).
+//! each body (placing each one: `tests/integration/place.rs`).
 
 use crate::support;
 

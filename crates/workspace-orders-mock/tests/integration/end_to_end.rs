@@ -234,7 +234,7 @@ async fn the_errata_examples_are_refused_as_documented_at_exactly_the_errata_fie
                     400,
                     "{}: ERRATA {} expects the documented example to be invalid, but the mock \
                      accepted it: the docs or the spec may have changed; update ERRATA.md and \
-                     tests/support",
+                     tests/integration/support",
                     example.label(),
                     erratum.id
                 );
