@@ -5,9 +5,12 @@
 //! through the new `OrdersClient` method on the copy's mock. Only the spec and
 //! files the generator wrote may differ from the repository.
 //!
-//! The copy lives at a fixed place under the target directory, so that cargo's
-//! incremental caches are reused from one run to the next; the dependencies come
-//! from the repository's own target directory.
+//! The copy lives at a fixed place under the target directory and builds into a
+//! target directory of its own beside it, so cargo's caches are reused from one
+//! run to the next. It must not share the repository's: cargo names a workspace
+//! crate's artifacts by its path relative to the workspace root, so the copy's
+//! client and mock would overwrite the repository's, and later builds would take
+//! them for up to date (the mock would then serve the copy's fourth operation).
 
 use std::collections::BTreeSet;
 use std::fs;
@@ -109,6 +112,11 @@ fn target_dir() -> PathBuf {
         .to_path_buf()
 }
 
+/// Where the copy builds: never the repository's own target directory.
+fn copy_target_dir() -> PathBuf {
+    target_dir().join("new-operation-test").join("target")
+}
+
 fn copy_tree(from: &Path, to: &Path) {
     if from.is_dir() {
         if from.file_name().is_some_and(|name| name == "target") {
@@ -162,7 +170,7 @@ fn cargo(copy: &Path, args: &[&str]) -> std::process::Output {
     let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
     let output = Command::new(cargo)
         .current_dir(copy)
-        .env("CARGO_TARGET_DIR", target_dir())
+        .env("CARGO_TARGET_DIR", copy_target_dir())
         .args(args)
         .output()
         .unwrap();
@@ -244,9 +252,7 @@ fn a_fourth_operation_is_a_spec_edit_and_a_generator_run() {
         );
     }
 
-    // The result builds: the CLI (its operation list and dispatch) type-checks; no
-    // binary is built, which would replace the repository's own in the shared
-    // target directory.
+    // The result builds: the CLI (its operation list and dispatch) type-checks.
     cargo(
         &copy,
         &[
