@@ -83,6 +83,30 @@ pub fn resolve<'a>(
     node: &'a Value,
     place: &str,
 ) -> Result<&'a Value, ReferenceError> {
+    follow(document, node, place).map(|(value, _)| value)
+}
+
+/// Follows the `$ref`s of the node at `pointer` in `document`; the JSON pointer of
+/// the first node without one (`pointer` itself when it has none).
+pub fn resolve_pointer(document: &Value, pointer: &str) -> Result<String, ReferenceError> {
+    let node = document
+        .pointer(pointer)
+        .ok_or_else(|| error(pointer, ReferenceErrorKind::Dangling(format!("#{pointer}"))))?;
+    let (_, last) = follow(document, node, pointer)?;
+    Ok(match last {
+        // `target` accepted it, so it starts with `#`.
+        Some(reference) => reference.trim_start_matches('#').to_owned(),
+        None => pointer.to_owned(),
+    })
+}
+
+/// The node reached from `node` by following `$ref`s, and the last reference
+/// followed (`None` when `node` has no `$ref`).
+fn follow<'a>(
+    document: &'a Value,
+    node: &'a Value,
+    place: &str,
+) -> Result<(&'a Value, Option<&'a str>), ReferenceError> {
     let mut followed: Vec<&str> = Vec::new();
     let mut current = node;
     while let Some(reference) = reference_of(current, place)? {
@@ -101,7 +125,7 @@ pub fn resolve<'a>(
         followed.push(reference);
         current = target(document, reference, place)?;
     }
-    Ok(current)
+    Ok((current, followed.last().copied()))
 }
 
 /// The component name a `$ref` to `#/components/schemas/<name>` names.
@@ -140,6 +164,31 @@ mod tests {
         assert_eq!(resolve(&doc, &plain, "/x").unwrap(), &plain);
         let escaped = json!({ "$ref": "#/components/schemas/a~1b" });
         assert_eq!(resolve(&doc, &escaped, "/x").unwrap()["type"], "integer");
+    }
+
+    #[test]
+    fn pointers_are_followed_to_the_pointer_of_the_end() {
+        let mut doc = document();
+        doc["components"]["schemas"]["C"] = json!({ "$ref": "#/components/schemas/A" });
+        assert_eq!(
+            resolve_pointer(&doc, "/components/schemas/C").unwrap(),
+            "/components/schemas/B"
+        );
+        assert_eq!(
+            resolve_pointer(&doc, "/components/schemas/B").unwrap(),
+            "/components/schemas/B"
+        );
+        let cycle = resolve_pointer(&doc, "/components/schemas/Loop1").unwrap_err();
+        assert!(
+            matches!(cycle.kind, ReferenceErrorKind::Cycle { .. }),
+            "{cycle}"
+        );
+        let nothing = resolve_pointer(&doc, "/components/schemas/Missing").unwrap_err();
+        assert_eq!(nothing.place, "/components/schemas/Missing");
+        assert!(
+            matches!(nothing.kind, ReferenceErrorKind::Dangling(_)),
+            "{nothing}"
+        );
     }
 
     #[test]

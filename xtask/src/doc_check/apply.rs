@@ -272,7 +272,7 @@ fn first_difference(a: &Value, b: &Value, at: String) -> Option<String> {
     match (a, b) {
         (Value::Object(x), Value::Object(y)) => {
             for key in x.keys().chain(y.keys()) {
-                let here = format!("{at}/{}", super::propose::token(key));
+                let here = format!("{at}/{}", workspace_orders_openapi::pointer::escape(key));
                 match (x.get(key), y.get(key)) {
                     (Some(p), Some(q)) => {
                         if let Some(found) = first_difference(p, q, here) {

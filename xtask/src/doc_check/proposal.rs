@@ -262,7 +262,7 @@ fn collect_refs(value: Option<&Value>, names: &mut BTreeSet<String>) {
                 if key == "$ref"
                     && let Some(name) = child
                         .as_str()
-                        .and_then(|r| r.strip_prefix("#/components/schemas/"))
+                        .and_then(workspace_orders_openapi::reference::schema_name)
                 {
                     names.insert(name.to_string());
                 }

@@ -19,6 +19,8 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use serde_json::{Map, Value, json};
+use workspace_orders_openapi::pointer::escape as token;
+use workspace_orders_openapi::reference::{self, MAX_DEPTH};
 
 use super::difference::{Difference, Kind};
 use super::field_type::FieldType;
@@ -26,11 +28,6 @@ use super::page::{Page, Row, Table, TableRole};
 use super::spec_model::Spec;
 use super::stated;
 use super::yaml_edit::Placement;
-
-/// Page tables nested deeper than this are treated as a reference cycle.
-const MAX_DEPTH: usize = 32;
-/// `$ref` chains longer than this are treated as a cycle.
-const MAX_REFS: usize = 64;
 
 /// One edit of the spec, at a JSON pointer.
 #[derive(Debug, Clone)]
@@ -90,11 +87,6 @@ pub struct PageProposal {
     pub not_proposed: Vec<Difference>,
     /// (kind, path) of every difference an edit is proposed for.
     pub resolves: Vec<(Kind, String)>,
-}
-
-/// A JSON pointer token.
-pub fn token(key: &str) -> String {
-    key.replace('~', "~0").replace('/', "~1")
 }
 
 /// Proposes the edits for the unexplained `differences` of `page` (page id
@@ -351,23 +343,7 @@ impl<'a> Proposer<'a> {
 
     /// Follows `$ref` from the value at `pointer`; the pointer of the value reached.
     fn resolve(&self, pointer: &str) -> Result<String, String> {
-        let mut pointer = pointer.to_string();
-        for _ in 0..MAX_REFS {
-            let value = self
-                .document()
-                .pointer(&pointer)
-                .ok_or_else(|| format!("nothing at {pointer}"))?;
-            match value.get("$ref").and_then(Value::as_str) {
-                Some(reference) => {
-                    pointer = reference
-                        .strip_prefix('#')
-                        .ok_or_else(|| format!("{pointer}: only local references are supported"))?
-                        .to_string();
-                }
-                None => return Ok(pointer),
-            }
-        }
-        Err(format!("{pointer}: a $ref chain longer than {MAX_REFS}"))
+        reference::resolve_pointer(self.document(), pointer).map_err(|error| error.to_string())
     }
 
     /// The object schema (among `schema` and its `allOf` members) that has
@@ -377,7 +353,7 @@ impl<'a> Proposer<'a> {
         if self.document().pointer(&pointer).is_some() {
             return Some((schema.to_string(), pointer));
         }
-        if depth > MAX_REFS {
+        if depth > MAX_DEPTH {
             return None;
         }
         let members = self

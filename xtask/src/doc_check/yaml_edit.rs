@@ -7,6 +7,7 @@
 
 use saphyr_parser::{Event, Parser, Span};
 use serde_json::Value;
+use workspace_orders_openapi::pointer::tokens;
 
 use super::yaml_emit;
 
@@ -256,14 +257,6 @@ impl Document {
         text.push('\n');
         Ok(text)
     }
-}
-
-/// The unescaped tokens of a JSON pointer.
-fn tokens(pointer: &str) -> impl Iterator<Item = String> + '_ {
-    pointer
-        .split('/')
-        .skip(1)
-        .map(|t| t.replace("~1", "/").replace("~0", "~"))
 }
 
 fn position(span: &Span) -> (usize, usize) {

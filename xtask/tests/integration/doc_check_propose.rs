@@ -238,7 +238,7 @@ const DESKTOP_PATH: &str = "/v2/{project_id}/desktops/orders/subscribe";
 fn response_pointer(path: &str, status: &str) -> String {
     format!(
         "/paths/{}/post/responses/{status}",
-        path.replace('~', "~0").replace('/', "~1")
+        workspace_orders_openapi::pointer::escape(path)
     )
 }
 
@@ -367,7 +367,10 @@ fn a_removed_operation_is_proposed_from_its_page_and_checks_clean() {
     // The operation refers to the schemas that cite page 004's tables.
     let result = load(&copy.spec);
     let operation = result
-        .pointer(&format!("/paths/{}/post", DESKTOP_PATH.replace('/', "~1")))
+        .pointer(&format!(
+            "/paths/{}/post",
+            workspace_orders_openapi::pointer::escape(DESKTOP_PATH)
+        ))
         .unwrap();
     assert_eq!(operation["operationId"], "createDesktopOrder");
     assert_eq!(operation["x-service"], "Workspace");
@@ -377,7 +380,10 @@ fn a_removed_operation_is_proposed_from_its_page_and_checks_clean() {
     );
     let original = original();
     let original_operation = original
-        .pointer(&format!("/paths/{}/post", DESKTOP_PATH.replace('/', "~1")))
+        .pointer(&format!(
+            "/paths/{}/post",
+            workspace_orders_openapi::pointer::escape(DESKTOP_PATH)
+        ))
         .unwrap();
     assert_eq!(
         folded(&operation["responses"])
