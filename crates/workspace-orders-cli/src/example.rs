@@ -13,7 +13,7 @@ fn example_json(example: &Example) -> Value {
         "operation": example.operation.operation_id(),
         "name": example.name,
         "summary": example.summary,
-        "corrected": example.corrected.map(|(id, what)| json!({"errata": id, "what": what})),
+        "corrected": example.corrected.as_ref().map(|(id, what)| json!({"errata": id, "what": what})),
         "body": example.body,
     })
 }
@@ -52,7 +52,7 @@ pub fn run(output: Output, operation: Option<Operation>, list: bool, name: Optio
     if output.json() {
         output.print_json(&example_json(example));
     } else {
-        if let Some((id, what)) = example.corrected {
+        if let Some((id, what)) = &example.corrected {
             // On stderr: stdout stays a body that can be piped to a file.
             eprintln!("note: the page's example, corrected as openapi/ERRATA.md {id} says: {what}");
         }

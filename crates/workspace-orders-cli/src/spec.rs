@@ -6,6 +6,7 @@ use std::sync::OnceLock;
 
 use huaweicloud_workspace_orders::operation::Operation;
 use serde_json::Value;
+use workspace_orders_openapi::example_errata::{self, ExampleErratum};
 use workspace_orders_openapi::operations::{JSON, operations};
 use workspace_orders_openapi::reference;
 
@@ -45,90 +46,11 @@ pub fn request_schema(operation: Operation) -> Option<&'static Value> {
     Some(resolve(request_media(operation)?.get("schema")?))
 }
 
-/// `.ci/tools/spec/example-errata.json`: the project's one record of the page examples
-/// that `openapi/ERRATA.md` says break their own tables, and how each is corrected
-/// (the generator checks in CI read the same file).
-const EXAMPLE_ERRATA_JSON: &str = include_str!("../../../.ci/tools/spec/example-errata.json");
-
-/// A correction of a page's example that contradicts the page's own tables.
-struct Erratum {
-    id: String,
-    operation: Operation,
-    example: String,
-    /// What the correction does, in words.
-    what: String,
-    /// `(path to the field, new value or None to remove it)`.
-    fixes: Vec<(Vec<Value>, Option<Value>)>,
-}
-
-impl Erratum {
-    fn apply(&self, body: &mut Value) {
-        for (path, value) in &self.fixes {
-            let Some((last, parents)) = path.split_last() else {
-                continue;
-            };
-            let parent = parents
-                .iter()
-                .try_fold(&mut *body, |node, step| match step {
-                    Value::String(key) => node.get_mut(key.as_str()),
-                    Value::Number(index) => node.get_mut(index.as_u64()? as usize),
-                    _ => None,
-                });
-            match (parent, last, value) {
-                (Some(Value::Object(members)), Value::String(key), None) => {
-                    members.remove(key);
-                }
-                (Some(Value::Object(members)), Value::String(key), Some(value)) => {
-                    members.insert(key.clone(), value.clone());
-                }
-                _ => {}
-            }
-        }
-    }
-}
-
-/// The corrections of `EXAMPLE_ERRATA_JSON`; the embedded file is checked by the
-/// tests, so an entry that does not parse is a build of a broken checkout.
-fn errata() -> &'static [Erratum] {
-    static ERRATA: OnceLock<Vec<Erratum>> = OnceLock::new();
-    ERRATA.get_or_init(|| {
-        let file: Value = serde_json::from_str(EXAMPLE_ERRATA_JSON).unwrap_or(Value::Null);
-        let entries = file["examples"]
-            .as_array()
-            .map(Vec::as_slice)
-            .unwrap_or_default();
-        entries.iter().filter_map(erratum).collect()
-    })
-}
-
-fn erratum(entry: &Value) -> Option<Erratum> {
-    let operation = Operation::ALL
-        .into_iter()
-        .find(|operation| Some(operation.operation_id()) == entry["operation"].as_str())?;
-    let mut fixes = Vec::new();
-    let mut what = Vec::new();
-    for failure in entry["failures"].as_array()? {
-        let path = failure["path"].as_array()?.clone();
-        let field = path.last()?.as_str()?.to_owned();
-        let kind = failure["kind"].as_str().unwrap_or("failure");
-        match failure["fix"].get("set") {
-            Some(value) => {
-                what.push(format!("{field} set to {value} ({kind})"));
-                fixes.push((path, Some(value.clone())));
-            }
-            None => {
-                what.push(format!("{field} removed ({kind})"));
-                fixes.push((path, None));
-            }
-        }
-    }
-    Some(Erratum {
-        id: entry["erratum"].as_str()?.to_owned(),
-        operation,
-        example: entry["example"].as_str()?.to_owned(),
-        what: what.join("; "),
-        fixes,
-    })
+/// The corrections of `.ci/tools/spec/example-errata.json` (embedded by
+/// `workspace-orders-openapi`, whose tests and this crate's check it: a record that
+/// does not read is a broken checkout, and then no example is corrected).
+fn errata() -> &'static [ExampleErratum] {
+    example_errata::embedded().unwrap_or_default()
 }
 
 /// One request example of the spec, in the form the client accepts.
@@ -139,7 +61,7 @@ pub struct Example {
     pub summary: String,
     pub body: Value,
     /// `(ERRATA id, what was corrected)` when the page's example had to be corrected.
-    pub corrected: Option<(&'static str, &'static str)>,
+    pub corrected: Option<(&'static str, String)>,
 }
 
 /// The request examples of `operation`, in the spec's order.
@@ -154,19 +76,19 @@ pub fn examples(operation: Operation) -> Vec<Example> {
         .iter()
         .map(|(name, example)| {
             let example = resolve(example);
-            let mut body = example["value"].clone();
-            let erratum = errata()
-                .iter()
-                .find(|e| e.operation == operation && e.example == *name);
-            if let Some(erratum) = erratum {
-                erratum.apply(&mut body);
-            }
+            let documented = &example["value"];
+            // A correction that does not fit leaves the example as documented: the
+            // client's own checks then refuse it, and the tests fail.
+            let correction = example_errata::find(errata(), operation.operation_id(), name)
+                .and_then(|erratum| Some((erratum, erratum.apply(documented).ok()?)));
             Example {
                 operation,
                 name: name.clone(),
                 summary: example["summary"].as_str().unwrap_or_default().to_owned(),
-                body,
-                corrected: erratum.map(|e| (e.id.as_str(), e.what.as_str())),
+                corrected: correction
+                    .as_ref()
+                    .map(|(erratum, _)| (erratum.erratum.as_str(), erratum.describe())),
+                body: correction.map_or_else(|| documented.clone(), |(_, body)| body),
             }
         })
         .collect()
@@ -256,10 +178,14 @@ mod tests {
         ];
         assert_eq!(errata().len(), expected.len());
         for (erratum, (id, paths)) in errata().iter().zip(expected) {
-            assert_eq!(erratum.id, *id);
-            let media = request_media(erratum.operation).unwrap();
+            assert_eq!(erratum.erratum, *id);
+            let operation = Operation::ALL
+                .into_iter()
+                .find(|operation| operation.operation_id() == erratum.operation)
+                .unwrap();
+            let media = request_media(operation).unwrap();
             let documented = resolve(&media["examples"][erratum.example.as_str()])["value"].clone();
-            let checked = check(&documented.to_string(), Some(erratum.operation))
+            let checked = check(&documented.to_string(), Some(operation))
                 .await
                 .unwrap();
             let mut found: Vec<&str> = checked.problems.iter().map(|p| p.path.as_str()).collect();

@@ -8,11 +8,14 @@
 //! - [`operations`]: the HTTP methods of a path item, the operations of a document
 //!   and the JSON media type of a request or response body;
 //! - [`json_schema`]: the one translation of an OpenAPI 3.0 schema into JSON Schema,
-//!   and the validator built from it.
+//!   and the validator built from it;
+//! - [`example_errata`]: the spec's example requests that contradict their own
+//!   tables, and their corrections (`.ci/tools/spec/example-errata.json`).
 //!
 //! The published client does not depend on this crate (its consumers never compile
 //! it); its tests may.
 
+pub mod example_errata;
 pub mod json_schema;
 pub mod operations;
 pub mod pointer;

@@ -9,7 +9,8 @@ use crate::spec_walk;
 use huaweicloud_workspace_orders::types;
 use serde::Serialize;
 use serde::de::DeserializeOwned;
-use serde_json::{Value, json};
+use serde_json::Value;
+use workspace_orders_openapi::example_errata;
 
 /// Deserializes into `T` and serializes back; an error carries the JSON path.
 fn through<T: DeserializeOwned + Serialize>(value: &Value) -> Result<Value, (String, String)> {
@@ -28,42 +29,48 @@ fn through_body(schema: &str, value: &Value) -> Result<Value, (String, String)> 
     }
 }
 
-/// A documented failure: (JSON path, message fragment, fix).
-type Failure = (&'static str, &'static str, fn(&mut Value));
+/// A documented failure: (JSON path, message fragment, the failure with its fix).
+type Failure = (String, String, example_errata::Failure);
 
-/// What ERRATA says about an example: where it fails, and the corrected body.
+/// What ERRATA says about an example (`.ci/tools/spec/example-errata.json`): where
+/// it fails, and the correction.
 struct Erratum {
-    id: &'static str,
-    /// Each failure: (JSON path, message fragment, fix).
+    id: String,
+    entry: &'static example_errata::ExampleErratum,
     failures: Vec<Failure>,
 }
 
-fn erratum(operation_id: &str, example: &str) -> Option<Erratum> {
-    match (operation_id, example) {
-        ("createAppOrder", "createApps") => Some(Erratum {
-            id: "E01",
-            failures: vec![(
-                "resources[0].create_services.update_access_agent",
-                "expected a boolean",
-                |body| body["resources"][0]["create_services"]["update_access_agent"] = json!(true),
-            )],
-        }),
-        ("createDesktopOrder", "hourPackageDesktop") => Some(Erratum {
-            id: "E02",
-            // `image_type: "market"` is valid: an open list (ERRATA E02).
-            failures: vec![(
-                "hour_package_resources[0].create_desktops.tenantId",
-                "unknown field `tenantId`",
-                |body| {
-                    body["hour_package_resources"][0]["create_desktops"]
-                        .as_object_mut()
-                        .unwrap()
-                        .remove("tenantId");
-                },
-            )],
-        }),
-        _ => None,
+/// What serde says for each kind of documented failure.
+fn message_of(failure: &example_errata::Failure) -> String {
+    match failure.kind.as_str() {
+        "wrong-type" => "invalid type".to_owned(),
+        "unknown-member" => format!("unknown field `{}`", failure.field()),
+        "not-in-enum" => "unknown variant".to_owned(),
+        other => panic!("example-errata.json: unknown failure kind {other}"),
     }
+}
+
+fn erratum(operation_id: &str, example: &str) -> Option<Erratum> {
+    let errata = example_errata::embedded().unwrap();
+    let entry = example_errata::find(errata, operation_id, example)?;
+    Some(Erratum {
+        id: entry.erratum.clone(),
+        entry,
+        failures: entry
+            .failures
+            .iter()
+            .map(|failure| (failure.field_path(), message_of(failure), failure.clone()))
+            .collect(),
+    })
+}
+
+/// `body` with one documented failure fixed.
+fn fix(erratum: &Erratum, failure: &example_errata::Failure, body: &Value) -> Value {
+    let one = example_errata::ExampleErratum {
+        failures: vec![failure.clone()],
+        ..erratum.entry.clone()
+    };
+    one.apply(body).unwrap()
 }
 
 #[test]
@@ -100,7 +107,7 @@ fn every_example_round_trips_exactly_except_the_errata() {
                             "{label}: ERRATA {} expected failures at {:?}, but the example is accepted: \
                              the docs may have been fixed; update ERRATA.md and this test",
                             erratum.id,
-                            remaining.iter().map(|f| f.0).collect::<Vec<_>>()
+                            remaining.iter().map(|f| &f.0).collect::<Vec<_>>()
                         ),
                         Err(failure) => failure,
                     };
@@ -113,13 +120,13 @@ fn every_example_round_trips_exactly_except_the_errata() {
                                 erratum.id
                             )
                         });
-                    let (_, message, fix) = remaining.remove(index);
+                    let (_, message, failure) = remaining.remove(index);
                     assert!(
-                        e.contains(message),
+                        e.contains(message.as_str()),
                         "{label}: ERRATA {} at {at}: {e}",
                         erratum.id
                     );
-                    fix(&mut body);
+                    body = fix(&erratum, failure, &body);
                 }
                 let back = through_body(&example.body_schema, &body).unwrap_or_else(|(path, e)| {
                     panic!("{label}: corrected example rejected at {path}: {e}")
@@ -141,10 +148,7 @@ fn corrected_errata_examples() {
     let mut corrected = serde_json::Map::new();
     for example in spec_walk::examples(&spec) {
         if let Some(erratum) = erratum(&example.operation_id, &example.name) {
-            let mut body = example.value.clone();
-            for (_, _, fix) in &erratum.failures {
-                fix(&mut body);
-            }
+            let body = erratum.entry.apply(&example.value).unwrap();
             corrected.insert(format!("{} {}", erratum.id, example.name), body);
         }
     }

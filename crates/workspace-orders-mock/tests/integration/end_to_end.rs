@@ -239,17 +239,20 @@ async fn the_errata_examples_are_refused_as_documented_at_exactly_the_errata_fie
                     erratum.id
                 );
                 answer.assert_error(400, &example.operation);
-                assert_names_exactly(&answer.message(), erratum.failing);
+                assert_names_exactly(&answer.message(), &erratum.failing);
                 errata.push(erratum.id);
             }
         }
     }
     errata.sort_unstable();
-    assert_eq!(
-        errata,
-        ["E01", "E02"],
-        "each example ERRATA entry was exercised"
-    );
+    let mut recorded: Vec<String> = workspace_orders_openapi::example_errata::embedded()
+        .unwrap()
+        .iter()
+        .map(|entry| entry.erratum.clone())
+        .collect();
+    recorded.sort_unstable();
+    assert!(errata.len() >= 2, "{errata:?}");
+    assert_eq!(errata, recorded, "each example ERRATA entry was exercised");
     mock.shutdown().await;
 }
 

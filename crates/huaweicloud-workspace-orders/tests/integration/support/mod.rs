@@ -433,26 +433,16 @@ pub fn examples() -> Vec<Example> {
 }
 
 /// The example, corrected as `openapi/ERRATA.md` documents where the page's example
-/// contradicts its own tables (E01, E02); `None` when no correction applies.
+/// contradicts its own tables (`.ci/tools/spec/example-errata.json`, through
+/// `workspace-orders-openapi`); `None` when no correction applies.
 pub fn errata_correction(example: &Example) -> Option<serde_json::Value> {
-    let mut value = example.value.clone();
-    match (example.operation_id.as_str(), example.name.as_str()) {
-        // E01: `update_access_agent` is a boolean; the example sends "true".
-        ("createAppOrder", "createApps") => {
-            for resource in value["resources"].as_array_mut().unwrap() {
-                resource["create_services"]["update_access_agent"] = serde_json::json!(true);
-            }
-        }
-        // E02: no `tenantId` member (`image_type: "market"` is valid: an open list).
-        ("createDesktopOrder", "hourPackageDesktop") => {
-            for resource in value["hour_package_resources"].as_array_mut().unwrap() {
-                let desktops = resource["create_desktops"].as_object_mut().unwrap();
-                desktops.remove("tenantId");
-            }
-        }
-        _ => return None,
-    }
-    Some(value)
+    let errata = workspace_orders_openapi::example_errata::embedded().unwrap();
+    let erratum = workspace_orders_openapi::example_errata::find(
+        errata,
+        &example.operation_id,
+        &example.name,
+    )?;
+    Some(erratum.apply(&example.value).unwrap())
 }
 
 /// A valid body for `operation_id`: its first example, corrected if needed.

@@ -4,7 +4,7 @@
 
 use reqwest::StatusCode;
 use reqwest::header::HeaderMap;
-use serde_json::{Value, json};
+use serde_json::Value;
 use workspace_orders_mock::spec::EMBEDDED_SPEC;
 use workspace_orders_mock::{AccessKey, MockConfig, MockHandle, MockServer};
 
@@ -123,11 +123,10 @@ impl Example {
 
     /// The body to send: the documented one, or for an ERRATA case the corrected one.
     pub fn sendable(&self) -> Value {
-        let mut body = self.value.clone();
-        if let Some(erratum) = erratum(&self.operation.id, &self.name) {
-            (erratum.fix)(&mut body);
+        match erratum(&self.operation.id, &self.name) {
+            Some(erratum) => erratum.entry.apply(&self.value).unwrap(),
+            None => self.value.clone(),
         }
-        body
     }
 }
 
@@ -157,40 +156,29 @@ pub fn examples(spec: &Value) -> Vec<Example> {
     examples
 }
 
-/// An example that contradicts its own tables (openapi/ERRATA.md).
+/// An example that contradicts its own tables (openapi/ERRATA.md), as
+/// `.ci/tools/spec/example-errata.json` records it.
 pub struct Erratum {
-    pub id: &'static str,
+    pub id: String,
     /// The field paths where the documented example fails validation.
-    pub failing: &'static [&'static str],
-    /// The correction ERRATA.md describes.
-    pub fix: fn(&mut Value),
+    pub failing: Vec<String>,
+    /// The record's entry, which corrects the example.
+    pub entry: &'static workspace_orders_openapi::example_errata::ExampleErratum,
 }
 
 /// The ERRATA entry for an example, if it has one.
 pub fn erratum(operation_id: &str, example: &str) -> Option<Erratum> {
-    match (operation_id, example) {
-        // E01: the table types update_access_agent Boolean; the example sends "true".
-        ("createAppOrder", "createApps") => Some(Erratum {
-            id: "E01",
-            failing: &["resources[0].create_services.update_access_agent"],
-            fix: |body| {
-                body["resources"][0]["create_services"]["update_access_agent"] = json!(true)
-            },
-        }),
-        // E02: tenantId is in no table nor SDK model; image_type "market" is valid (an
-        // open list: the SDK and the Terraform provider accept it).
-        ("createDesktopOrder", "hourPackageDesktop") => Some(Erratum {
-            id: "E02",
-            failing: &["hour_package_resources[0].create_desktops.tenantId"],
-            fix: |body| {
-                let desktops = &mut body["hour_package_resources"][0]["create_desktops"];
-                if let Some(fields) = desktops.as_object_mut() {
-                    fields.remove("tenantId");
-                }
-            },
-        }),
-        _ => None,
-    }
+    use workspace_orders_openapi::example_errata;
+    let entry = example_errata::find(example_errata::embedded().unwrap(), operation_id, example)?;
+    Some(Erratum {
+        id: entry.erratum.clone(),
+        failing: entry
+            .failures
+            .iter()
+            .map(example_errata::Failure::field_path)
+            .collect(),
+        entry,
+    })
 }
 
 /// The first example of `operation_id`, as sendable.
@@ -299,11 +287,12 @@ pub async fn post(
 /// The field paths an invalid-request message names: it reads
 /// `invalid request body (N fields): path: reason; path: reason`; every expected path
 /// must appear as `path: ` and the count must match, so no field is left out.
-pub fn assert_names_exactly(message: &str, expected: &[&str]) {
+pub fn assert_names_exactly<S: AsRef<str>>(message: &str, expected: &[S]) {
     let count = expected.len();
     let header = format!("({count} field{})", if count == 1 { "" } else { "s" });
     assert!(message.contains(&header), "expected {header} in: {message}");
     for path in expected {
+        let path = path.as_ref();
         let named =
             message.contains(&format!("): {path}: ")) || message.contains(&format!("; {path}: "));
         assert!(named, "{path} is not named in: {message}");
