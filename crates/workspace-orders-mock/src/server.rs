@@ -183,8 +183,13 @@ async fn serve(
         };
         // hyper's head timeout runs from the connection's start and again from each
         // answer, so it also ends idle kept-alive connections; the handler bounds the body.
+        // A client may shut down its sending side after the request and wait for the
+        // answer (half-close). Without `half_close`, hyper drops the connection when it
+        // sees that end of input while the handler is still working, and the client
+        // gets no answer at all.
         let connection = hyper::server::conn::http1::Builder::new()
             .timer(TokioTimer::new())
+            .half_close(true)
             .header_read_timeout(request_timeout)
             .serve_connection(TokioIo::new(stream), service);
         let connection = graceful.watch(connection);

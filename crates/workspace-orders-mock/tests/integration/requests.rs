@@ -305,6 +305,32 @@ async fn garbage_bodies_get_400() {
     mock.shutdown().await;
 }
 
+/// A client may shut down its sending side once the request is written and wait for
+/// the answer (HTTP/1.1 half-close). The mock must still answer, however long the
+/// request takes: before, hyper closed such a connection as soon as it saw the end of
+/// input while the handler was busy, and the client got no answer at all (seen as a
+/// rare failure of the 413 test above under load; a delay makes it certain).
+#[tokio::test]
+async fn a_client_that_half_closes_still_gets_its_answer() {
+    let spec = spec();
+    let mock = MockServer::start(MockConfig::default()).await.unwrap();
+    let operation = support::operation(&spec, "createPeriodicOrder");
+    let body = valid_body(&spec, &operation.id).to_string();
+    let request = format!(
+        "POST {} HTTP/1.1\r\nHost: {}\r\nX-Auth-Token: {DEFAULT_TOKEN}\r\n\
+         X-Mock-Fault: delay=300ms\r\nContent-Type: application/json\r\n\
+         Content-Length: {}\r\n\r\n{body}",
+        operation.path(PROJECT_ID),
+        mock.local_addr(),
+        body.len()
+    );
+    let answer = raw_exchange(mock.local_addr(), request.as_bytes()).await;
+    assert!(answer.starts_with("HTTP/1.1 200 OK\r\n"), "{answer:?}");
+    assert!(answer.contains("\"order_id\""), "{answer:?}");
+    assert_eq!(mock.accepted_orders().len(), 1);
+    mock.shutdown().await;
+}
+
 /// Writes `bytes` on a fresh connection and returns everything the mock sends back.
 async fn raw_exchange(address: std::net::SocketAddr, bytes: &[u8]) -> String {
     let mut stream = tokio::net::TcpStream::connect(address).await.unwrap();
