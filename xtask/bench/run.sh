@@ -47,6 +47,16 @@ for profile in $FOOTPRINT_PROFILES; do
 done
 
 mkdir -p "$RESULTS"
+# A section not run this time is reported from its results in $RESULTS; where they
+# are missing (another tools cache, a fresh machine), the report would replace that
+# section of the checked-in BENCHMARKS.md with "Not measured yet". Stop before
+# measuring anything instead.
+for s in regen request e2e footprint; do
+  if ! wants "$s" && [[ ! -f "$RESULTS/$s.when" && -f "$BENCH_DIR/BENCHMARKS.md" ]] &&
+    ! grep -qF "Not measured yet (\`bash xtask/bench/run.sh $s\`)" "$BENCH_DIR/BENCHMARKS.md"; then
+    die "section '$s' is not run and $RESULTS holds no results for it, so BENCHMARKS.md would lose its figures: add '$s' to the sections, or set BENCH_RESULTS to the directory of the earlier run"
+  fi
+done
 SCRATCH="$(mktemp -d "${TMPDIR:-/tmp}/workspace-orders-bench.XXXXXX")"
 trap 'rm -rf "$SCRATCH"' EXIT
 
