@@ -51,6 +51,16 @@ pub struct Output {
     pub contents: String,
 }
 
+/// The error listing `problems` (each `(place in the spec, message)`) under `title`,
+/// each line naming the spec file.
+fn placed_problems(title: &str, spec_path: &Path, problems: &[(String, String)]) -> anyhow::Error {
+    let lines: Vec<String> = problems
+        .iter()
+        .map(|(at, message)| format!("  {}: {at}: {message}", spec_path.display()))
+        .collect();
+    anyhow!("{title}:\n{}", lines.join("\n"))
+}
+
 /// Renders every output of the pipeline in memory.
 pub fn render(layout: &Layout) -> Result<Vec<Output>> {
     let spec_path = layout.root.join(&layout.spec);
@@ -68,36 +78,23 @@ pub fn render(layout: &Layout) -> Result<Vec<Output>> {
     })?;
 
     let conversions = constraints::collect(&openapi).map_err(|problems| {
-        anyhow!(
-            "constraints the client cannot enforce:\n{}",
-            problems
-                .iter()
-                .map(|(at, m)| format!("  {}: {at}: {m}", spec_path.display()))
-                .collect::<Vec<_>>()
-                .join("\n")
+        placed_problems(
+            "constraints the client cannot enforce",
+            &spec_path,
+            &problems,
         )
     })?;
 
     let open_lists = extensible_enums::collect(&json, &openapi).map_err(|problems| {
-        anyhow!(
-            "open value lists the generator cannot type:\n{}",
-            problems
-                .iter()
-                .map(|(at, m)| format!("  {}: {at}: {m}", spec_path.display()))
-                .collect::<Vec<_>>()
-                .join("\n")
+        placed_problems(
+            "open value lists the generator cannot type",
+            &spec_path,
+            &problems,
         )
     })?;
 
     let body_rules = rules::render(&json).map_err(|problems| {
-        anyhow!(
-            "x-rules the generator cannot read:\n{}",
-            problems
-                .iter()
-                .map(|(at, m)| format!("  {}: {at}: {m}", spec_path.display()))
-                .collect::<Vec<_>>()
-                .join("\n")
-        )
+        placed_problems("x-rules the generator cannot read", &spec_path, &problems)
     })?;
 
     let strings = string_schemas::collect(&openapi);

@@ -181,12 +181,12 @@ impl Walker<'_> {
             }
             match &row.field_type {
                 FieldType::Object(Some(name)) => {
-                    let child = self.table_named(name, table, &row.name)?;
+                    let child = self.page.object_table(name, table, &row.name)?;
                     self.walk(child, property, &format!("{path}."), kinds, depth + 1)?;
                 }
                 FieldType::Array(item) => {
                     if let FieldType::Object(Some(name)) = item.as_ref() {
-                        let child = self.table_named(name, table, &row.name)?;
+                        let child = self.page.object_table(name, table, &row.name)?;
                         let items = spec.items(property)?.ok_or_else(|| {
                             format!("the spec's {path} is an array without items")
                         })?;
@@ -207,24 +207,6 @@ impl Walker<'_> {
             }
         }
         Ok(())
-    }
-
-    /// The table titled `name` that a row of `from` refers to: the first such
-    /// table after `from` (object tables follow the table that uses them), or
-    /// else any.
-    fn table_named(&self, name: &str, from: &Table, row: &str) -> Result<usize, String> {
-        let tables = &self.page.tables;
-        let matching = |t: &Table| t.title == name && t.role() == TableRole::Object;
-        tables
-            .iter()
-            .position(|t| matching(t) && t.number > from.number)
-            .or_else(|| tables.iter().position(matching))
-            .ok_or_else(|| {
-                format!(
-                    "{} row {row} refers to table {name:?}, which the page does not have",
-                    from.label()
-                )
-            })
     }
 
     fn statuses(&mut self, operation: &Operation<'_>) -> Result<(), String> {

@@ -35,6 +35,25 @@ pub struct Page {
     pub status_descriptions: Vec<(u16, String)>,
 }
 
+impl Page {
+    /// The object table titled `name` that a row of `from` refers to: the first such
+    /// table after `from` (object tables follow the table that uses them), or else
+    /// any; its index in `tables`.
+    pub fn object_table(&self, name: &str, from: &Table, row: &str) -> Result<usize, String> {
+        let matching = |t: &Table| t.title == name && t.role() == TableRole::Object;
+        self.tables
+            .iter()
+            .position(|t| matching(t) && t.number > from.number)
+            .or_else(|| self.tables.iter().position(matching))
+            .ok_or_else(|| {
+                format!(
+                    "{} row {row} refers to table {name:?}, which the page does not have",
+                    from.label()
+                )
+            })
+    }
+}
+
 #[derive(Debug)]
 pub struct Table {
     pub number: u32,

@@ -127,13 +127,7 @@ pub fn for_operation(
         .cloned()
         .collect();
     let mut proposed = proposer.proposed;
-    if !proposer.new_schemas.is_empty() {
-        proposed.push(Proposed {
-            what: "new component schemas".into(),
-            edits: new_schema_edits(proposer.new_schemas),
-            notes: Vec::new(),
-        });
-    }
+    push_new_schemas(&mut proposed, proposer.new_schemas);
     Ok(PageProposal {
         proposed,
         not_proposed,
@@ -268,18 +262,23 @@ pub fn new_operation(
         edits: vec![edit],
         notes,
     }];
-    if !proposer.new_schemas.is_empty() {
-        proposed.push(Proposed {
-            what: "new component schemas".into(),
-            edits: new_schema_edits(proposer.new_schemas),
-            notes: Vec::new(),
-        });
-    }
+    push_new_schemas(&mut proposed, proposer.new_schemas);
     Ok(PageProposal {
         proposed,
         not_proposed: Vec::new(),
         resolves: Vec::new(),
     })
+}
+
+/// Adds the component schemas the other edits refer to, as one proposal.
+fn push_new_schemas(proposed: &mut Vec<Proposed>, new_schemas: Vec<(String, Value)>) {
+    if !new_schemas.is_empty() {
+        proposed.push(Proposed {
+            what: "new component schemas".into(),
+            edits: new_schema_edits(new_schemas),
+            notes: Vec::new(),
+        });
+    }
 }
 
 fn new_schema_edits(schemas: Vec<(String, Value)>) -> Vec<SpecEdit> {
@@ -487,13 +486,13 @@ impl<'a> Proposer<'a> {
             }
             match &row.field_type {
                 FieldType::Object(Some(name)) => {
-                    let child = self.table_named(name, table, &row.name)?;
+                    let child = self.page.object_table(name, table, &row.name)?;
                     let target = self.resolve(&property)?;
                     self.walk(child, &target, &format!("{path}."), request, depth + 1)?;
                 }
                 FieldType::Array(item) => {
                     if let FieldType::Object(Some(name)) = item.as_ref() {
-                        let child = self.table_named(name, table, &row.name)?;
+                        let child = self.page.object_table(name, table, &row.name)?;
                         let array = self.resolve(&property)?;
                         let items = self.resolve(&format!("{array}/items"))?;
                         self.walk(child, &items, &format!("{path}[]."), request, depth + 1)?;
@@ -527,22 +526,6 @@ impl<'a> Proposer<'a> {
         Ok(())
     }
 
-    /// The object table titled `name` a row of `from` refers to (as doc-check's comparison finds it).
-    fn table_named(&self, name: &str, from: &Table, row: &str) -> Result<usize, String> {
-        let tables = &self.page.tables;
-        let matching = |t: &Table| t.title == name && t.role() == TableRole::Object;
-        tables
-            .iter()
-            .position(|t| matching(t) && t.number > from.number)
-            .or_else(|| tables.iter().position(matching))
-            .ok_or_else(|| {
-                format!(
-                    "{} row {row} refers to table {name:?}, which the page does not have",
-                    from.label()
-                )
-            })
-    }
-
     /// The property schema transcribed from `row` of table `table_index`.
     fn row_schema(
         &mut self,
@@ -556,7 +539,7 @@ impl<'a> Proposer<'a> {
         let mut schema = Map::new();
         match &row.field_type {
             FieldType::Object(Some(name)) => {
-                let child = self.table_named(name, table, &row.name)?;
+                let child = self.page.object_table(name, table, &row.name)?;
                 let schema_name = format!("{}{name}", self.prefix);
                 let context = format!("{} {}", row.name, row.description);
                 let component = self.schema_for_table(
@@ -590,7 +573,7 @@ impl<'a> Proposer<'a> {
                 self.add_stated(&mut schema, stated::Kind::Array, row, notes);
                 let items = match item.as_ref() {
                     FieldType::Object(Some(name)) => {
-                        let child = self.table_named(name, table, &row.name)?;
+                        let child = self.page.object_table(name, table, &row.name)?;
                         let schema_name = format!("{}{name}", self.prefix);
                         let context = format!("{} {}", row.name, row.description);
                         reference(&self.schema_for_table(
